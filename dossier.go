@@ -1,0 +1,267 @@
+package aptgraph
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/aptgraph/aptgraph/stix"
+)
+
+// Dossier is what the store knows about one group.
+type Dossier struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	Aliases   []string     `json:"aliases"`
+	AttackID  string       `json:"attack_id,omitempty"`
+	FirstSeen string       `json:"first_seen,omitempty"`
+	LastSeen  string       `json:"last_seen,omitempty"`
+	Sponsors  []string     `json:"sponsors"`
+	Origins   []string     `json:"origins"`
+	Claims    []*Claim     `json:"claims"`
+	Consensus Consensus    `json:"consensus"`
+	Victims   []*Target    `json:"victims"`
+	Countries []*Target    `json:"countries"`
+	Sectors   []*Target    `json:"sectors"`
+	Uses      []*Use       `json:"uses"`
+	Campaigns []*Campaign  `json:"campaigns"`
+	Reports   []*ReportRef `json:"reports"`
+}
+
+// Claim is one attribution claim: who says a group is behind whom, how sure
+// they are, and where they say it.
+type Claim struct {
+	ID         string       `json:"id"`
+	Claimant   string       `json:"claimant"`
+	Group      string       `json:"group"`
+	Sponsor    string       `json:"sponsor"`
+	Confidence *int         `json:"confidence,omitempty"`
+	Hedge      string       `json:"hedge,omitempty"`
+	Date       string       `json:"date,omitempty"`
+	Reports    []*ReportRef `json:"reports,omitempty"`
+	Quotes     []string     `json:"quotes,omitempty"`
+}
+
+// Consensus sums up the claims about a group.
+type Consensus struct {
+	Claimants     int      `json:"claimants"`
+	MinConfidence *int     `json:"min_confidence,omitempty"`
+	MaxConfidence *int     `json:"max_confidence,omitempty"`
+	Sponsors      []string `json:"sponsors"`
+	Disagreement  bool     `json:"disagreement"` // the claims name sponsors of different countries
+}
+
+// Target is a victim organisation, country or sector of a group.
+type Target struct {
+	Name      string   `json:"name"`
+	Country   string   `json:"country,omitempty"`
+	Sectors   []string `json:"sectors,omitempty"`
+	FirstSeen string   `json:"first_seen,omitempty"`
+	LastSeen  string   `json:"last_seen,omitempty"`
+	Quote     string   `json:"quote,omitempty"`
+}
+
+// Use is a malware family, tool or technique a group uses.
+type Use struct {
+	Type       string `json:"type"`
+	Name       string `json:"name"`
+	ExternalID string `json:"external_id,omitempty"`
+}
+
+// Campaign is a dated wave of activity attributed to a group.
+type Campaign struct {
+	Name      string `json:"name"`
+	FirstSeen string `json:"first_seen,omitempty"`
+	LastSeen  string `json:"last_seen,omitempty"`
+}
+
+// ReportRef names a stored report.
+type ReportRef struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Published string `json:"published,omitempty"`
+	URL       string `json:"url,omitempty"`
+}
+
+// FindGroup returns the stored intrusion set a name or alias refers to.
+// Returns ENOTFOUND, or ECONFLICT listing the candidates when the name
+// belongs to several stored groups.
+func FindGroup(ctx context.Context, s Store, name string) (*stix.Object, error) {
+	objs, err := s.Objects(ctx, ObjectFilter{Types: []string{"intrusion-set"}, Name: name})
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) == 0 {
+		return nil, Errorf(ENOTFOUND, "no group named %q in the store", name)
+	}
+	if len(objs) > 1 {
+		// An exact canonical name wins over aliases.
+		for _, o := range objs {
+			if strings.EqualFold(o.Object.Name, name) {
+				return o.Object, nil
+			}
+		}
+		var names []string
+		for _, o := range objs {
+			names = append(names, o.Object.Name)
+		}
+		sort.Strings(names)
+		return nil, Errorf(ECONFLICT, "%q is ambiguous: it names %s", name, strings.Join(names, ", "))
+	}
+	return objs[0].Object, nil
+}
+
+// BuildDossier gathers what the store knows about the group called name.
+func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
+	g, err := FindGroup(ctx, s, name)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dossier{ID: g.ID, Name: g.Name, Aliases: append([]string{}, g.Aliases...), AttackID: g.ExternalID("mitre-attack"),
+		FirstSeen: g.FirstSeen, LastSeen: g.LastSeen, Sponsors: []string{}, Origins: []string{}, Claims: []*Claim{},
+		Victims: []*Target{}, Countries: []*Target{}, Sectors: []*Target{}, Uses: []*Use{}, Campaigns: []*Campaign{}, Reports: []*ReportRef{}}
+	out, err := s.Relationships(ctx, RelationshipFilter{SourceRefs: []string{g.ID}})
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.Relationships(ctx, RelationshipFilter{TargetRefs: []string{g.ID}, Types: []string{"attributed-to"}})
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, r := range append(out, in...) {
+		ids[r.TargetRef], ids[r.SourceRef] = true, true
+		if r.CreatedByRef != "" {
+			ids[r.CreatedByRef] = true
+		}
+	}
+	reportIDs := map[string]bool{}
+	for _, e := range g.Evidence {
+		reportIDs[e.ReportRef] = true
+	}
+	for _, r := range out {
+		for _, e := range r.Evidence {
+			reportIDs[e.ReportRef] = true
+		}
+	}
+	for id := range reportIDs {
+		ids[id] = true
+	}
+	objs := map[string]*stix.Object{}
+	if len(ids) > 0 {
+		list := make([]string, 0, len(ids))
+		for id := range ids {
+			list = append(list, id)
+		}
+		stored, err := s.Objects(ctx, ObjectFilter{IDs: list})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range stored {
+			objs[o.Object.ID] = o.Object
+		}
+	}
+	name2 := func(id string) string {
+		if o := objs[id]; o != nil && o.Name != "" {
+			return o.Name
+		}
+		return id
+	}
+	reportRef := func(id string) *ReportRef {
+		o := objs[id]
+		if o == nil {
+			return &ReportRef{ID: id, Name: id}
+		}
+		rr := &ReportRef{ID: id, Name: o.Name, Published: o.Published}
+		if len(o.ExternalReferences) > 0 {
+			rr.URL = o.ExternalReferences[0].URL
+		}
+		return rr
+	}
+	claimants := map[string]bool{}
+	sponsorCountries := map[string]bool{}
+	seenSponsor := map[string]bool{}
+	for _, r := range out {
+		switch r.RelationshipType {
+		case "attributed-to":
+			c := &Claim{ID: r.ID, Claimant: name2(r.CreatedByRef), Group: g.Name, Sponsor: name2(r.TargetRef),
+				Confidence: r.Confidence, Hedge: r.Hedge, Date: r.Created}
+			seenRep := map[string]bool{}
+			for _, e := range r.Evidence {
+				c.Quotes = append(c.Quotes, e.Quote)
+				if !seenRep[e.ReportRef] {
+					seenRep[e.ReportRef] = true
+					rr := reportRef(e.ReportRef)
+					c.Reports = append(c.Reports, rr)
+					if rr.Published != "" {
+						c.Date = rr.Published
+					}
+				}
+			}
+			d.Claims = append(d.Claims, c)
+			if r.CreatedByRef != "" {
+				claimants[r.CreatedByRef] = true
+			}
+			if !seenSponsor[c.Sponsor] {
+				seenSponsor[c.Sponsor] = true
+				d.Sponsors = append(d.Sponsors, c.Sponsor)
+			}
+			if c.Confidence != nil {
+				v := *c.Confidence
+				if d.Consensus.MinConfidence == nil || v < *d.Consensus.MinConfidence {
+					d.Consensus.MinConfidence = &v
+				}
+				if d.Consensus.MaxConfidence == nil || v > *d.Consensus.MaxConfidence {
+					w := v
+					d.Consensus.MaxConfidence = &w
+				}
+			}
+		case "originates-from":
+			if o := objs[r.TargetRef]; o != nil {
+				d.Origins = append(d.Origins, o.Name)
+				sponsorCountries[o.Country] = true
+			}
+		case "targets":
+			o := objs[r.TargetRef]
+			if o == nil {
+				continue
+			}
+			t := &Target{Name: o.Name, FirstSeen: r.StartTime, LastSeen: r.StopTime}
+			if len(r.Evidence) > 0 {
+				t.Quote = r.Evidence[0].Quote
+			}
+			switch {
+			case o.Type == "location":
+				t.Country = o.Country
+				d.Countries = append(d.Countries, t)
+			case o.IdentityClass == "class":
+				d.Sectors = append(d.Sectors, t)
+			default:
+				t.Sectors = o.Sectors
+				d.Victims = append(d.Victims, t)
+			}
+		case "uses":
+			if o := objs[r.TargetRef]; o != nil {
+				id := o.ExternalID("mitre-attack")
+				d.Uses = append(d.Uses, &Use{Type: o.Type, Name: o.Name, ExternalID: id})
+			}
+		}
+	}
+	for _, r := range in {
+		if o := objs[r.SourceRef]; o != nil && o.Type == "campaign" {
+			d.Campaigns = append(d.Campaigns, &Campaign{Name: o.Name, FirstSeen: o.FirstSeen, LastSeen: o.LastSeen})
+		}
+	}
+	d.Consensus.Claimants = len(claimants)
+	d.Consensus.Sponsors = append([]string{}, d.Sponsors...)
+	d.Consensus.Disagreement = len(sponsorCountries) > 1
+	for id := range reportIDs {
+		if objs[id] != nil {
+			d.Reports = append(d.Reports, reportRef(id))
+		}
+	}
+	sort.Slice(d.Reports, func(i, j int) bool { return d.Reports[i].Published < d.Reports[j].Published })
+	sort.SliceStable(d.Claims, func(i, j int) bool { return d.Claims[i].Date < d.Claims[j].Date })
+	sort.Slice(d.Uses, func(i, j int) bool { return d.Uses[i].Type+d.Uses[i].Name < d.Uses[j].Type+d.Uses[j].Name })
+	return d, nil
+}

@@ -1,0 +1,156 @@
+package extract
+
+// matcher is an Aho-Corasick automaton over bytes, compiled to a full
+// transition table on a reduced alphabet. Matching folds ASCII case, so
+// patterns are given in lower case; word boundaries are checked by the caller.
+type matcher struct {
+	class    [256]uint8 // byte -> alphabet class; 0 = a byte no pattern uses
+	nclass   int
+	next     []int32 // state*nclass + class -> state
+	out      []int32 // state -> first output index into outs, -1 if none
+	outs     []acOut // linked list of outputs per state
+	patterns []string
+}
+
+type acOut struct {
+	pattern int32 // pattern index
+	length  int32 // pattern length in bytes
+	link    int32 // next output of the same state, -1 at the end
+}
+
+// acMatch is one pattern occurrence: text[Start:End] equals patterns[Pattern]
+// up to ASCII case.
+type acMatch struct {
+	Pattern    int
+	Start, End int
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// newMatcher compiles patterns (already lower-cased; empty ones are ignored).
+func newMatcher(patterns []string) *matcher {
+	m := &matcher{patterns: patterns}
+	// Alphabet: every byte used by a pattern gets a class, upper-case letters
+	// share the class of their lower-case form.
+	var used [256]bool
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			used[lowerByte(p[i])] = true
+		}
+	}
+	n := 1
+	for c := 0; c < 256; c++ {
+		if used[c] {
+			m.class[c] = uint8(n)
+			n++
+			if n > 255 {
+				break
+			}
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		m.class[c] = m.class[c+'a'-'A']
+	}
+	m.nclass = n
+
+	// Trie.
+	type node struct {
+		fail  int32
+		out   int32
+		depth int32
+	}
+	nodes := []node{{out: -1}}
+	next := make([]int32, n) // root row; -1 = absent
+	for i := range next {
+		next[i] = -1
+	}
+	for pi, p := range patterns {
+		if p == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := m.class[p[i]]
+			t := next[int(s)*n+int(c)]
+			if t < 0 {
+				t = int32(len(nodes))
+				nodes = append(nodes, node{out: -1, depth: nodes[s].depth + 1})
+				for k := 0; k < n; k++ {
+					next = append(next, -1)
+				}
+				next[int(s)*n+int(c)] = t
+			}
+			s = t
+		}
+		m.outs = append(m.outs, acOut{pattern: int32(pi), length: int32(len(p)), link: nodes[s].out})
+		nodes[s].out = int32(len(m.outs) - 1)
+	}
+
+	// Breadth-first: failure links, output links, and the full table.
+	queue := make([]int32, 0, len(nodes))
+	for c := 0; c < n; c++ {
+		t := next[c]
+		if t < 0 {
+			next[c] = 0
+			continue
+		}
+		nodes[t].fail = 0
+		queue = append(queue, t)
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := nodes[s].fail
+		// Append the failure state's outputs after this state's own.
+		if fo := nodes[f].out; fo >= 0 {
+			if nodes[s].out < 0 {
+				nodes[s].out = fo
+			} else {
+				last := nodes[s].out
+				for m.outs[last].link >= 0 {
+					last = m.outs[last].link
+				}
+				m.outs[last].link = fo
+			}
+		}
+		row := int(s) * n
+		frow := int(f) * n
+		for c := 0; c < n; c++ {
+			t := next[row+c]
+			if t < 0 {
+				next[row+c] = next[frow+c]
+				continue
+			}
+			nodes[t].fail = next[frow+c]
+			queue = append(queue, t)
+		}
+	}
+	m.next = next
+	m.out = make([]int32, len(nodes))
+	for i, nd := range nodes {
+		m.out[i] = nd.out
+	}
+	return m
+}
+
+// find calls fn for every occurrence of every pattern in text, in order of
+// end position.
+func (m *matcher) find(text string, fn func(acMatch)) {
+	s := int32(0)
+	n := int32(m.nclass)
+	next, out, class := m.next, m.out, &m.class
+	for i := 0; i < len(text); i++ {
+		s = next[s*n+int32(class[text[i]])]
+		if o := out[s]; o >= 0 {
+			for ; o >= 0; o = m.outs[o].link {
+				e := m.outs[o]
+				fn(acMatch{Pattern: int(e.pattern), Start: i + 1 - int(e.length), End: i + 1})
+			}
+		}
+	}
+}

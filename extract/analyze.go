@@ -1,0 +1,712 @@
+package extract
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/kb"
+)
+
+// The frames one report yields, before they become STIX.
+
+type group struct {
+	key       string // kb key, or "text:" + normalised name
+	name      string // canonical name
+	kbIndex   int    // index in facts.Groups, -1 when the reference data does not know it
+	textNames []string
+	ev        []Span
+	firstSeen int // year, 0 when unknown
+	lastSeen  int
+	ambiguous []string // candidate names when the name was ambiguous
+	origins   map[string][]Span
+}
+
+type sponsor struct {
+	name    string
+	country string
+	ev      []Span
+}
+
+type party struct { // a claimant
+	name    string
+	country string
+	class   string // "organization", "individual", "government"
+	vendor  bool
+}
+
+type claim struct {
+	by         *party
+	group      *group
+	sponsor    *sponsor
+	confidence int // -1: no estimative wording
+	phrase     string
+	hedges     []string
+	ev         []Span
+}
+
+type victim struct {
+	name    string
+	sectors []string
+	ev      []Span
+}
+
+type targetRel struct {
+	group *group
+	kind  string // "org", "country", "sector"
+	name  string // org name, ISO2 or sector
+	ev    []Span
+	from  int
+	to    int
+}
+
+type useRel struct {
+	group *group
+	kind  kind // kSoftware or kTechnique
+	ref   int
+	ev    []Span
+}
+
+type person struct {
+	name    string
+	country string
+	ev      []Span
+}
+
+type timeRange struct {
+	by       *party // who says so
+	group    *group
+	what     string
+	from, to int
+	campaign bool
+	ev       Span
+}
+
+// analysis holds everything read from one document.
+type analysis struct {
+	x      *Extractor
+	docRef *aptgraph.Document
+	text   string
+	sents  []sentence
+
+	ents []mention // entity mentions, in order
+	cues []mention
+
+	groups    map[string]*group
+	groupList []*group
+	sponsors  map[string]*sponsor
+	parties   map[string]*party
+	claims    map[string]*claim
+	claimList []*claim
+	victims   map[string]*victim
+	targets   map[string]*targetRel
+	uses      map[string]*useRel
+	people    map[string]*person
+	times     []timeRange
+	countries map[string][]Span // country ISO2 -> mentions (for the country objects)
+
+	focus        *group
+	lastClaimant []*party
+	lastClaimPar int
+	personByLast map[string]*person
+}
+
+// sentence-local view.
+type sview struct {
+	claimantSpans []Span
+	claimants     []*party
+	i             int
+	s             sentence
+	ents          []mention
+	cues          []mention
+	toks          []token
+	lower         string
+}
+
+func (a *analysis) hasCue(v *sview, k kind) bool {
+	for _, c := range v.cues {
+		if c.kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) cuesOf(v *sview, k kind) []mention {
+	var out []mention
+	for _, c := range v.cues {
+		if c.kind == k {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (a *analysis) run() {
+	d := a.x.dict
+	a.ents, a.cues = d.scan(a.text)
+	extra := findCodeNames(a.text)
+	extra = append(extra, findAnimalNames(a.text)...)
+	a.ents = mergeMentions(a.ents, extra)
+	a.sents = splitSentences(a.text)
+	a.groups = map[string]*group{}
+	a.sponsors = map[string]*sponsor{}
+	a.parties = map[string]*party{}
+	a.claims = map[string]*claim{}
+	a.victims = map[string]*victim{}
+	a.targets = map[string]*targetRel{}
+	a.uses = map[string]*useRel{}
+	a.people = map[string]*person{}
+	a.countries = map[string][]Span{}
+	a.personByLast = map[string]*person{}
+	a.lastClaimPar = -1
+
+	strong := a.strongGroups()
+
+	ei, ci := 0, 0
+	var toks []token
+	for si, s := range a.sents {
+		v := &sview{i: si, s: s}
+		for ei < len(a.ents) && a.ents[ei].Start < s.Start {
+			ei++
+		}
+		for j := ei; j < len(a.ents) && a.ents[j].Start < s.End; j++ {
+			v.ents = append(v.ents, a.ents[j])
+		}
+		for ci < len(a.cues) && a.cues[ci].Start < s.Start {
+			ci++
+		}
+		for j := ci; j < len(a.cues) && a.cues[j].Start < s.End; j++ {
+			v.cues = append(v.cues, a.cues[j])
+		}
+		toks = tokenize(a.text, s.Span, toks)
+		v.toks = toks
+		v.lower = strings.ToLower(a.text[s.Start:s.End])
+		a.sentence(v, strong)
+	}
+}
+
+// mergeMentions adds pattern finds to the dictionary mentions, dropping those
+// that overlap a longer mention already there.
+func mergeMentions(ents, extra []mention) []mention {
+	if len(extra) == 0 {
+		return ents
+	}
+	out := append([]mention(nil), ents...)
+	for _, x := range extra {
+		keep := true
+		for i := range out {
+			o := &out[i]
+			if o.Start < x.End && x.Start < o.End {
+				if o.End-o.Start >= x.End-x.Start && o.kind == kGroup {
+					keep = false
+					break
+				}
+				if o.End-o.Start > x.End-x.Start {
+					keep = false
+					break
+				}
+			}
+		}
+		if keep {
+			// Remove shorter overlapped mentions.
+			kept := out[:0]
+			for _, o := range out {
+				if o.Start < x.End && x.Start < o.End {
+					continue
+				}
+				kept = append(kept, o)
+			}
+			out = append(kept, x)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// strongGroups returns the kb groups named in the text by a distinctive
+// name; a weak alias of one of them counts without further context.
+func (a *analysis) strongGroups() map[int32]bool {
+	out := map[int32]bool{}
+	for _, m := range a.ents {
+		if m.kind == kGroup && m.e != nil && !m.e.weak {
+			out[m.ref] = true
+		}
+		if m.kind == kGroup && m.e == nil {
+			if idx := a.x.lookupGroup(m.name); len(idx) == 1 {
+				out[int32(idx[0])] = true
+			}
+		}
+	}
+	return out
+}
+
+// groupContext reports whether the words around m say it is a group.
+func (a *analysis) groupContext(v *sview, m mention) bool {
+	if m.Start > 0 && (a.text[m.Start-1] == '"') {
+		return true
+	}
+	for _, c := range v.cues {
+		if c.kind != kGroupHead {
+			continue
+		}
+		if c.End <= m.Start && m.Start-c.End <= 25 || c.Start >= m.End && c.Start-m.End <= 12 {
+			return true
+		}
+	}
+	before := a.text[max(v.s.Start, m.Start-30):m.Start]
+	for _, intro := range introducers {
+		if strings.HasSuffix(strings.ToLower(before), intro) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) softwareContext(v *sview, m mention) bool {
+	w := strings.ToLower(a.text[max(v.s.Start, m.Start-40):min(v.s.End, m.End+40)])
+	for _, k := range []string{"malware", "backdoor", "trojan", "rat", "loader", "implant", "variant", "ransomware",
+		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
+		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample"} {
+		if i := strings.Index(w, k); i >= 0 && (i == 0 || !isWordByte(w[i-1])) && (i+len(k) >= len(w) || !isWordByte(w[i+len(k)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// sentence reads one sentence.
+func (a *analysis) sentence(v *sview, strong map[int32]bool) {
+	text := a.text
+	var groups []*group
+	var groupSpans []Span
+	addGroup := func(g *group, sp Span) {
+		if g == nil {
+			return
+		}
+		g.ev = appendEv(g.ev, v.s.Span)
+		for _, x := range groups {
+			if x == g {
+				groupSpans = append(groupSpans, sp)
+				return
+			}
+		}
+		groups = append(groups, g)
+		groupSpans = append(groupSpans, sp)
+	}
+
+	// Introduced names first: they make weak aliases count.
+	introduced := findIntroduced(text, v.s.Span)
+	introSpans := map[Span]bool{}
+	for _, m := range introduced {
+		idx := a.x.lookupGroup(m.name)
+		headNear := a.groupContext(v, m) || hasGroupHeadBefore(v, m, a)
+		switch {
+		case len(idx) >= 1:
+			g := a.groupFromKB(idx, m.name)
+			addGroup(g, m.Span)
+			introSpans[m.Span] = true
+		case headNear && looksLikeName(m.name):
+			g := a.groupByName(m.name)
+			addGroup(g, m.Span)
+			introSpans[m.Span] = true
+		}
+	}
+
+	// Software names that lose to a group reading are kept here.
+	for _, m := range v.ents {
+		switch m.kind {
+		case kGroup:
+			if introSpans[m.Span] {
+				continue
+			}
+			if m.e == nil { // pattern find
+				idx := a.x.lookupGroup(m.name)
+				var g *group
+				if len(idx) >= 1 {
+					g = a.groupFromKB(idx, m.name)
+				} else {
+					g = a.groupByName(m.name)
+				}
+				if strings.HasPrefix(strings.ToLower(text[m.Start:m.End]), "advanced persistent threat") {
+					g.textNames = appendUniq(g.textNames, text[m.Start:m.End])
+				}
+				addGroup(g, m.Span)
+				continue
+			}
+			if m.e.weak && !strong[m.ref] && !a.groupContext(v, m) {
+				continue
+			}
+			if a.hasSoftwareEntry(m) && a.softwareContext(v, m) && !a.groupContext(v, m) {
+				a.addUse(v, nil, kSoftware, a.softwareRef(m), m)
+				continue
+			}
+			idx := a.ambiguousRefs(m)
+			addGroup(a.groupFromKB(idx, m.name), m.Span)
+		}
+	}
+
+	// Parenthetical expansions: "APT40 (Advanced Persistent Threat 40)".
+	// Coreference: "the group", "the hackers", "it" point to the group in focus.
+	coref := false
+	if len(groups) == 0 && a.focus != nil && hasCoref(v.lower) {
+		groups = append(groups, a.focus)
+		coref = true
+	}
+
+	a.readPeople(v)
+	a.readClaims(v, groups, groupSpans, coref)
+	a.readTimes(v, groups)
+	a.readUses(v, groups)
+	a.readTargets(v, groups)
+	a.readCountries(v)
+
+	if len(groups) > 0 && !coref {
+		a.focus = groups[len(groups)-1]
+	}
+}
+
+func hasGroupHeadBefore(v *sview, m mention, a *analysis) bool {
+	for _, c := range v.cues {
+		if c.kind == kGroupHead && c.End <= m.Start && m.Start-c.End <= 40 {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeName reports whether s can be a group's name: short, capitalised
+// or code-like, not a sentence fragment.
+func looksLikeName(s string) bool {
+	if len(s) < 2 || len(s) > 40 {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) > 4 {
+		return false
+	}
+	switch strings.ToLower(s) {
+	case "the", "it", "they", "this", "that", "we", "he", "she", "i":
+		return false
+	}
+	return true
+}
+
+var corefPhrases = []string{
+	"the group", "the hackers", "the actor", "the threat actor", "the attackers", "the apt", "the gang",
+	"the operators", "the adversary", "the defendants", "the hacking group", "the crew", "the intruders",
+	"state hackers", "it ", "they ", "its ", "their ", "the campaign",
+}
+
+func hasCoref(lower string) bool {
+	for _, p := range corefPhrases {
+		i := strings.Index(lower, p)
+		if i >= 0 && (i == 0 || !isWordByte(lower[i-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+func appendEv(ev []Span, s Span) []Span {
+	for _, e := range ev {
+		if e == s {
+			return ev
+		}
+	}
+	return append(ev, s)
+}
+
+func appendUniq(xs []string, s string) []string {
+	for _, x := range xs {
+		if strings.EqualFold(x, s) {
+			return xs
+		}
+	}
+	return append(xs, s)
+}
+
+func (a *analysis) hasSoftwareEntry(m mention) bool {
+	return a.softwareRef(m) >= 0
+}
+
+func (a *analysis) softwareRef(m mention) int {
+	for _, e := range a.x.entriesAt(a.text[m.Start:m.End]) {
+		if e.kind == kSoftware {
+			return int(e.ref)
+		}
+	}
+	return -1
+}
+
+// ambiguousRefs returns every group a dictionary name may mean.
+func (a *analysis) ambiguousRefs(m mention) []int {
+	var out []int
+	for _, e := range a.x.entriesAt(a.text[m.Start:m.End]) {
+		if e.kind == kGroup {
+			out = append(out, int(e.ref))
+		}
+	}
+	if len(out) == 0 && m.ref >= 0 {
+		out = append(out, int(m.ref))
+	}
+	return out
+}
+
+// groupFromKB returns the group for a name the reference data knows. When the
+// name belongs to several groups, the one whose other names the report also
+// uses wins; with no such evidence the name stays a group of its own, marked
+// ambiguous, rather than being merged into one of them.
+func (a *analysis) groupFromKB(idx []int, surface string) *group {
+	f := a.x.facts
+	if len(idx) == 0 {
+		return a.groupByName(surface)
+	}
+	pick := idx[0]
+	if len(idx) > 1 {
+		best, bestScore, tie := -1, -1, false
+		for _, i := range idx {
+			score := 0
+			g := &f.Groups[i]
+			for _, al := range append([]string{g.Name}, aliasNames(g)...) {
+				if normName(al) != normName(surface) && a.mentionsName(al) {
+					score++
+				}
+			}
+			if score > bestScore {
+				best, bestScore, tie = i, score, false
+			} else if score == bestScore {
+				tie = true
+			}
+		}
+		if tie || bestScore == 0 {
+			g := a.groupByName(surface)
+			for _, i := range idx {
+				g.ambiguous = appendUniq(g.ambiguous, f.Groups[i].Name)
+			}
+			return g
+		}
+		pick = best
+	}
+	kg := &f.Groups[pick]
+	key := "kb:" + kg.Key
+	if g, ok := a.groups[key]; ok {
+		if normName(surface) != normName(kg.Name) {
+			g.textNames = appendUniq(g.textNames, surface)
+		}
+		return g
+	}
+	g := &group{key: key, name: kg.Name, kbIndex: pick, origins: map[string][]Span{}}
+	if normName(surface) != normName(kg.Name) {
+		g.textNames = appendUniq(g.textNames, surface)
+	}
+	a.groups[key] = g
+	a.groupList = append(a.groupList, g)
+	return g
+}
+
+func aliasNames(g *kb.Group) []string {
+	out := make([]string, 0, len(g.Aliases))
+	for _, al := range g.Aliases {
+		out = append(out, al.Name)
+	}
+	return out
+}
+
+// mentionsName reports whether the text names n as a whole word.
+func (a *analysis) mentionsName(n string) bool {
+	if len(n) < 3 {
+		return false
+	}
+	ln := strings.ToLower(n)
+	for _, m := range a.ents {
+		if m.kind == kGroup && strings.EqualFold(a.text[m.Start:m.End], ln) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupByName returns the group for a name the reference data does not know.
+func (a *analysis) groupByName(name string) *group {
+	name = strings.TrimSpace(strings.Trim(name, "\"'"))
+	key := "text:" + normName(name)
+	if g, ok := a.groups[key]; ok {
+		return g
+	}
+	g := &group{key: key, name: name, kbIndex: -1, origins: map[string][]Span{}}
+	a.groups[key] = g
+	a.groupList = append(a.groupList, g)
+	return g
+}
+
+// readCountries records every country mention, for located-at targets.
+func (a *analysis) readCountries(v *sview) {
+	for _, m := range v.ents {
+		if m.kind == kCountry {
+			iso := a.x.dict.countries[m.ref].ISO2
+			a.countries[iso] = appendEv(a.countries[iso], v.s.Span)
+		}
+	}
+}
+
+// readTimes finds "since at least 2013", "between 2011 and 2018", "began in
+// 2016" and gives them to the groups of the sentence.
+func (a *analysis) readTimes(v *sview, groups []*group) {
+	l := v.lower
+	type found struct{ from, to int }
+	var fs []found
+	year := func(s string) int {
+		if len(s) < 4 {
+			return 0
+		}
+		y, err := strconv.Atoi(s[:4])
+		if err != nil || y < 1980 || y > 2100 || (len(s) > 4 && isWordByte(s[4])) {
+			return 0
+		}
+		return y
+	}
+	after := func(i int) string {
+		s := l[i:]
+		for _, p := range []string{"at least ", "as early as ", "early ", "late ", "mid-", "mid ", "the end of ", "the beginning of ", "the start of ", "around ", "about ", "approximately "} {
+			s = strings.TrimPrefix(s, p)
+		}
+		// Month names before the year.
+		for _, mth := range []string{"january ", "february ", "march ", "april ", "may ", "june ", "july ", "august ", "september ", "october ", "november ", "december "} {
+			s = strings.TrimPrefix(s, mth)
+		}
+		return s
+	}
+	for _, p := range []string{"since ", "dates back to ", "date back to ", "dating back to ", "began in ", "begun in ", "started in ", "starting in ", "beginning in ", "active in ", "as early as ", "first seen in ", "first observed in ", "emerged in ", "operating since ", "active since "} {
+		for off := 0; ; {
+			i := strings.Index(l[off:], p)
+			if i < 0 {
+				break
+			}
+			off += i + len(p)
+			if y := year(after(off)); y > 0 {
+				fs = append(fs, found{y, 0})
+			}
+		}
+	}
+	for _, p := range []string{"between ", "from "} {
+		for off := 0; ; {
+			i := strings.Index(l[off:], p)
+			if i < 0 {
+				break
+			}
+			off += i + len(p)
+			s := after(off)
+			y1 := year(s)
+			if y1 == 0 {
+				continue
+			}
+			rest := s[4:]
+			for _, sep := range []string{" and ", " to ", " through ", " until ", " till ", "-", " - "} {
+				if strings.HasPrefix(rest, sep) {
+					r := strings.TrimPrefix(rest, sep)
+					r = after(len(l) - len(r))
+					if y2 := year(r); y2 >= y1 {
+						fs = append(fs, found{y1, y2})
+					}
+					break
+				}
+			}
+		}
+	}
+	if len(fs) == 0 {
+		return
+	}
+	campaign := strings.Contains(l, "campaign") || strings.Contains(l, "wave") || strings.Contains(l, "operation")
+	what := strings.TrimSpace(a.text[v.s.Start:v.s.End])
+	var by *party
+	if len(v.claimants) > 0 {
+		by = v.claimants[0]
+	} else if len(a.lastClaimant) > 0 && v.s.Para-a.lastClaimPar <= 3 {
+		by = a.lastClaimant[0]
+	}
+	for _, f := range fs {
+		if len(groups) == 0 {
+			a.times = append(a.times, timeRange{what: what, from: f.from, to: f.to, campaign: campaign, ev: v.s.Span})
+			continue
+		}
+		for _, g := range groups {
+			if g.firstSeen == 0 || f.from < g.firstSeen {
+				g.firstSeen = f.from
+			}
+			if f.to > g.lastSeen {
+				g.lastSeen = f.to
+			}
+			a.times = append(a.times, timeRange{by: by, group: g, what: what, from: f.from, to: f.to, campaign: campaign, ev: v.s.Span})
+		}
+	}
+}
+
+// readUses links malware, tools and techniques to the groups in focus.
+func (a *analysis) readUses(v *sview, groups []*group) {
+	for _, m := range v.ents {
+		switch m.kind {
+		case kSoftware:
+			if m.e != nil && m.e.weak && !a.softwareContext(v, m) {
+				continue
+			}
+			a.addUse(v, groups, kSoftware, int(m.ref), m)
+		case kTechnique:
+			a.addUse(v, groups, kTechnique, int(m.ref), m)
+		}
+	}
+	for _, c := range v.cues {
+		_ = c
+	}
+	for _, m := range a.techCues(v) {
+		a.addUse(v, groups, kTechnique, int(m.ref), m)
+	}
+}
+
+// techCues returns the technique phrases of a sentence. They are matched as
+// entities would be but may overlap other names.
+func (a *analysis) techCues(v *sview) []mention {
+	var out []mention
+	for _, m := range v.ents {
+		if m.kind == kTechCue {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (a *analysis) addUse(v *sview, groups []*group, k kind, ref int, m mention) {
+	if ref < 0 {
+		return
+	}
+	if len(groups) == 0 && a.focus != nil {
+		groups = []*group{a.focus}
+	}
+	if len(groups) == 0 {
+		groups = []*group{nil}
+	}
+	for _, g := range groups {
+		gk := ""
+		if g != nil {
+			gk = g.key
+		}
+		key := gk + "|" + strconv.Itoa(int(k)) + "|" + strconv.Itoa(ref)
+		u := a.uses[key]
+		if u == nil {
+			u = &useRel{group: g, kind: k, ref: ref}
+			a.uses[key] = u
+		}
+		u.ev = appendEv(u.ev, v.s.Span)
+	}
+}
+
+// inClaimant reports whether sp overlaps the sentence's claimants.
+func (v *sview) inClaimant(sp Span) bool {
+	for _, c := range v.claimantSpans {
+		if sp.Start < c.End && c.Start < sp.End {
+			return true
+		}
+	}
+	return false
+}

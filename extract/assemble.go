@@ -1,0 +1,466 @@
+package extract
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/extract/ioc"
+	"github.com/aptgraph/aptgraph/stix"
+)
+
+// maxEvidence caps the quotes kept per object and report.
+const maxEvidence = 3
+
+// builder collects the objects of one bundle.
+type builder struct {
+	a        *analysis
+	reportID string
+	ts       string
+	marking  []string
+	objs     map[string]*stix.Object
+	order    []string
+}
+
+func (b *builder) add(o *stix.Object) *stix.Object {
+	if old, ok := b.objs[o.ID]; ok {
+		for _, e := range o.Evidence {
+			if len(old.Evidence) < maxEvidence && !hasEvidence(old.Evidence, e) {
+				old.Evidence = append(old.Evidence, e)
+			}
+		}
+		return old
+	}
+	if !stix.IsObservable(o.Type) {
+		o.SpecVersion = stix.SpecVersion
+		if o.Created == "" {
+			o.Created, o.Modified = b.ts, b.ts
+		}
+	} else {
+		o.SpecVersion = stix.SpecVersion
+	}
+	if o.Type != "marking-definition" {
+		o.ObjectMarkingRefs = b.marking
+	}
+	b.objs[o.ID] = o
+	b.order = append(b.order, o.ID)
+	return o
+}
+
+func hasEvidence(ev []stix.Evidence, e stix.Evidence) bool {
+	for _, x := range ev {
+		if x.Start == e.Start && x.End == e.End {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) ev(spans []Span) []stix.Evidence {
+	var out []stix.Evidence
+	for _, s := range spans {
+		if len(out) == maxEvidence {
+			break
+		}
+		out = append(out, stix.Evidence{ReportRef: b.reportID, Quote: b.a.text[s.Start:s.End], Start: s.Start, End: s.End})
+	}
+	return out
+}
+
+func (b *builder) rel(typ, src, dst string, ev []Span, parts ...string) *stix.Object {
+	id := stix.NewID("relationship", append([]string{typ, src, dst}, parts...)...)
+	return b.add(&stix.Object{Type: "relationship", ID: id, RelationshipType: typ, SourceRef: src, TargetRef: dst, Evidence: b.ev(ev)})
+}
+
+func (b *builder) location(iso string, ev []Span) string {
+	name := b.a.countryName(iso)
+	id := stix.NewID("location", iso)
+	b.add(&stix.Object{Type: "location", ID: id, Name: name, Country: iso, Evidence: b.ev(ev)})
+	return id
+}
+
+func yearStart(y int) string { return fmt.Sprintf("%04d-01-01T00:00:00.000Z", y) }
+func yearEnd(y int) string   { return fmt.Sprintf("%04d-12-31T23:59:59.999Z", y) }
+
+// assemble writes the frames of the analysis as a STIX bundle.
+func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
+	sha := SHA256(a.text)
+	published := doc.Published
+	if published.IsZero() {
+		published = opt.Now
+		if published.IsZero() {
+			published = time.Now()
+		}
+	}
+	b := &builder{a: a, reportID: "report--" + stix.NewID("report", sha)[len("report--"):], ts: stix.FormatTime(published),
+		marking: []string{opt.TLP.MarkingID()}, objs: map[string]*stix.Object{}}
+	b.add(stix.TLPMarking(opt.TLP))
+
+	groupID := map[*group]string{}
+	for _, g := range a.groupList {
+		if len(g.ev) == 0 {
+			continue
+		}
+		id := stix.NewID("intrusion-set", normName(g.name))
+		o := &stix.Object{Type: "intrusion-set", ID: id, Name: g.name, Evidence: b.ev(g.ev)}
+		aliases := append([]string(nil), g.textNames...)
+		if g.kbIndex >= 0 {
+			kg := &a.x.facts.Groups[g.kbIndex]
+			aliases = append(aliases, aliasNames(kg)...)
+			if kg.AttackID != "" {
+				o.ExternalReferences = []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: kg.AttackID, URL: "https://attack.mitre.org/groups/" + kg.AttackID + "/"}}
+			}
+		}
+		seen := map[string]bool{strings.ToLower(g.name): true}
+		for _, al := range aliases {
+			if al == "" || seen[strings.ToLower(al)] {
+				continue
+			}
+			seen[strings.ToLower(al)] = true
+			o.Aliases = append(o.Aliases, al)
+		}
+		if g.firstSeen > 0 {
+			o.FirstSeen = yearStart(g.firstSeen)
+		}
+		if g.lastSeen > 0 {
+			o.LastSeen = yearEnd(g.lastSeen)
+		}
+		if len(g.ambiguous) > 0 {
+			o.Description = "Ambiguous name; the reference data gives it to: " + strings.Join(g.ambiguous, ", ")
+		}
+		b.add(o)
+		groupID[g] = id
+	}
+
+	// Sponsors and origins.
+	sponsorID := map[*sponsor]string{}
+	for _, k := range sortedKeys(a.sponsors) {
+		s := a.sponsors[k]
+		id := stix.NewID("threat-actor", strings.ToLower(s.name))
+		b.add(&stix.Object{Type: "threat-actor", ID: id, Name: s.name, ThreatActorTypes: []string{"nation-state"}, Evidence: b.ev(s.ev)})
+		if s.country != "" {
+			loc := b.location(s.country, s.ev)
+			b.rel("located-at", id, loc, s.ev)
+		}
+		sponsorID[s] = id
+	}
+	for _, g := range a.groupList {
+		gid, ok := groupID[g]
+		if !ok {
+			continue
+		}
+		for _, cc := range sortedKeys(g.origins) {
+			loc := b.location(cc, g.origins[cc])
+			b.rel("originates-from", gid, loc, g.origins[cc])
+		}
+	}
+
+	// Claimants and claims.
+	partyID := map[*party]string{}
+	claimant := func(p *party) string {
+		if id, ok := partyID[p]; ok {
+			return id
+		}
+		id := stix.NewID("identity", strings.ToLower(p.name))
+		class := "organization"
+		if p.class == "individual" {
+			class = "individual"
+		}
+		o := &stix.Object{Type: "identity", ID: id, Name: p.name, IdentityClass: class}
+		if p.class == "government" {
+			o.Sectors = []string{"government-national"}
+		}
+		b.add(o)
+		if p.country != "" {
+			loc := b.location(p.country, nil)
+			b.rel("located-at", id, loc, nil)
+		}
+		partyID[p] = id
+		return id
+	}
+	for _, c := range a.claimList {
+		gid, ok := groupID[c.group]
+		if !ok {
+			continue
+		}
+		sid := sponsorID[c.sponsor]
+		by := claimant(c.by)
+		r := b.rel("attributed-to", gid, sid, c.ev, by, sha)
+		r.CreatedByRef = by
+		if c.confidence >= 0 {
+			conf := c.confidence
+			r.Confidence = &conf
+		}
+		r.Hedge = strings.Join(c.hedges, ", ")
+		r.Description = fmt.Sprintf("%s attributes %s to %s", c.by.name, c.group.name, c.sponsor.name)
+		if c.phrase != "" {
+			r.Description += fmt.Sprintf(" (%q)", c.phrase)
+		}
+		// Claim evidence is kept whole: every sentence that makes it.
+		r.Evidence = b.ev(c.ev)
+	}
+
+	// People.
+	for _, k := range sortedKeys(a.people) {
+		p := a.people[k]
+		if len(p.ev) == 0 {
+			continue
+		}
+		id := stix.NewID("identity", strings.ToLower(p.name))
+		o := b.add(&stix.Object{Type: "identity", ID: id, Name: p.name, IdentityClass: "individual", Evidence: b.ev(p.ev)})
+		if len(o.Evidence) == 0 {
+			o.Evidence = b.ev(p.ev)
+		}
+		if p.country != "" {
+			loc := b.location(p.country, p.ev)
+			b.rel("located-at", id, loc, p.ev)
+		}
+	}
+	// Claimant identities get their evidence from their claims.
+	for _, c := range a.claimList {
+		if id, ok := partyID[c.by]; ok {
+			b.add(&stix.Object{Type: "identity", ID: id, Evidence: b.ev(c.ev)})
+		}
+	}
+
+	// Victims, countries and sectors.
+	for _, k := range sortedKeys(a.targets) {
+		t := a.targets[k]
+		gid, ok := groupID[t.group]
+		if !ok {
+			continue
+		}
+		var dst string
+		switch t.kind {
+		case "country":
+			dst = b.location(t.name, t.ev)
+		case "sector":
+			dst = stix.NewID("identity", "sector:"+t.name)
+			b.add(&stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "class", Sectors: stixSector(t.name), Evidence: b.ev(t.ev)})
+		case "org":
+			v := a.victims[strings.ToLower(t.name)]
+			dst = stix.NewID("identity", strings.ToLower(t.name))
+			o := &stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "organization", Evidence: b.ev(t.ev)}
+			if v != nil {
+				for _, s := range v.sectors {
+					o.Sectors = append(o.Sectors, s)
+				}
+			}
+			b.add(o)
+		}
+		r := b.rel("targets", gid, dst, t.ev)
+		if t.from > 0 {
+			r.StartTime = yearStart(t.from)
+		}
+		if t.to > 0 {
+			r.StopTime = yearEnd(t.to)
+		}
+	}
+
+	// Malware, tools and techniques.
+	for _, k := range sortedKeys(a.uses) {
+		u := a.uses[k]
+		var id string
+		switch u.kind {
+		case kSoftware:
+			s := &a.x.facts.Software[u.ref]
+			typ := "malware"
+			if s.Kind == "tool" {
+				typ = "tool"
+			}
+			id = stix.NewID(typ, strings.ToLower(s.Name))
+			o := &stix.Object{Type: typ, ID: id, Name: s.Name, Evidence: b.ev(u.ev)}
+			if typ == "malware" {
+				t := true
+				o.IsFamily = &t
+			}
+			if s.AttackID != "" {
+				o.ExternalReferences = []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: s.AttackID}}
+			}
+			b.add(o)
+		case kTechnique:
+			t := &a.x.facts.Techniques[u.ref]
+			id = stix.NewID("attack-pattern", t.ID)
+			b.add(&stix.Object{Type: "attack-pattern", ID: id, Name: t.Name, Evidence: b.ev(u.ev),
+				ExternalReferences: []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: t.ID, URL: "https://attack.mitre.org/techniques/" + strings.ReplaceAll(t.ID, ".", "/") + "/"}}})
+		}
+		if gid, ok := groupID[u.group]; ok && id != "" {
+			b.rel("uses", gid, id, u.ev)
+		}
+	}
+
+	// Campaigns: a dated wave of attacks by a group.
+	for _, t := range a.times {
+		if !t.campaign || t.group == nil {
+			continue
+		}
+		gid, ok := groupID[t.group]
+		if !ok {
+			continue
+		}
+		name := fmt.Sprintf("%s campaign from %d", t.group.name, t.from)
+		if t.to > 0 {
+			name = fmt.Sprintf("%s campaign %d-%d", t.group.name, t.from, t.to)
+		}
+		id := stix.NewID("campaign", strings.ToLower(name))
+		o := &stix.Object{Type: "campaign", ID: id, Name: name, FirstSeen: yearStart(t.from), Evidence: b.ev([]Span{t.ev})}
+		if t.to > 0 {
+			o.LastSeen = yearEnd(t.to)
+		}
+		b.add(o)
+		r := b.rel("attributed-to", id, gid, []Span{t.ev})
+		by := t.by
+		if by == nil {
+			by = a.publisher()
+		}
+		r.CreatedByRef = claimant(by)
+	}
+
+	// Indicators.
+	b.indicators(a.text)
+
+	// The report.
+	rep := &stix.Object{Type: "report", ID: b.reportID, Name: reportName(doc, a.text), Published: b.ts,
+		ReportTypes: []string{"threat-report"}, SHA256: sha}
+	if doc.URL != "" {
+		rep.ExternalReferences = []stix.ExternalReference{{SourceName: hostOf(doc.URL), URL: doc.URL}}
+	} else {
+		rep.ExternalReferences = []stix.ExternalReference{{SourceName: "document", Description: "no URL given"}}
+	}
+	for _, id := range b.order {
+		rep.ObjectRefs = append(rep.ObjectRefs, id)
+	}
+	rep = b.add(rep)
+
+	bundle := &stix.Bundle{Type: "bundle", ID: "bundle--" + stix.NewID("bundle", sha)[len("bundle--"):]}
+	ids := append([]string(nil), b.order...)
+	sort.SliceStable(ids, func(i, j int) bool { return typeRank(stix.IDType(ids[i])) < typeRank(stix.IDType(ids[j])) })
+	for _, id := range ids {
+		bundle.Objects = append(bundle.Objects, b.objs[id])
+	}
+	return &Result{Report: rep, Bundle: bundle, Text: a.text}
+}
+
+func typeRank(t string) int {
+	switch t {
+	case "marking-definition":
+		return 0
+	case "report":
+		return 1
+	case "relationship":
+		return 9
+	}
+	return 5
+}
+
+// stixSector returns the STIX industry-sector vocabulary value for a sector
+// name, or nil when the vocabulary has none.
+func stixSector(name string) []string {
+	switch name {
+	case "agriculture", "aerospace", "automotive", "chemical", "commercial", "communications", "construction",
+		"defense", "education", "energy", "entertainment", "financial-services", "government",
+		"government-local", "government-national", "government-regional", "healthcare", "hospitality-leisure",
+		"infrastructure", "dams", "nuclear", "water", "insurance", "manufacturing", "mining", "non-profit",
+		"pharmaceuticals", "retail", "technology", "telecommunications", "transportation", "utilities":
+		return []string{name}
+	}
+	return nil
+}
+
+func reportName(doc *aptgraph.Document, text string) string {
+	if t := strings.TrimSpace(doc.Title); t != "" {
+		return t
+	}
+	line := text
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.TrimSpace(line)
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	if line == "" {
+		return "Untitled report"
+	}
+	return line
+}
+
+func hostOf(u string) string {
+	s := u
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return "document"
+	}
+	return s
+}
+
+// indicators adds the observables and indicators found in the text.
+func (b *builder) indicators(text string) {
+	seen := map[string]bool{}
+	for _, m := range ioc.Scan(text) {
+		key := string(m.Type) + "|" + m.Value
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ev := []Span{b.a.sentenceOf(m.Start, m.End)}
+		if m.Type == ioc.CVE {
+			id := stix.NewID("vulnerability", m.Value)
+			b.add(&stix.Object{Type: "vulnerability", ID: id, Name: m.Value, Evidence: b.ev(ev),
+				ExternalReferences: []stix.ExternalReference{{SourceName: "cve", ExternalID: m.Value}}})
+			continue
+		}
+		sco := observable(m)
+		if sco == nil {
+			continue
+		}
+		sco.Evidence = b.ev(ev)
+		b.add(sco)
+		pat, ok := ioc.Pattern(m)
+		if !ok {
+			continue
+		}
+		id := stix.NewID("indicator", pat)
+		ind := b.add(&stix.Object{Type: "indicator", ID: id, Name: m.Value, Pattern: pat, PatternType: "stix",
+			ValidFrom: b.ts, IndicatorTypes: []string{"malicious-activity"}, Evidence: b.ev(ev)})
+		b.rel("based-on", ind.ID, sco.ID, ev)
+	}
+}
+
+// sentenceOf returns the sentence span around [s, e), or the span itself.
+func (a *analysis) sentenceOf(s, e int) Span {
+	i := sort.Search(len(a.sents), func(i int) bool { return a.sents[i].End >= e })
+	if i < len(a.sents) && a.sents[i].Start <= s {
+		return a.sents[i].Span
+	}
+	return Span{s, e}
+}
+
+func observable(m ioc.Match) *stix.Object {
+	switch m.Type {
+	case ioc.IPv4, ioc.IPv6, ioc.CIDR:
+		typ := "ipv4-addr"
+		if strings.Contains(m.Value, ":") {
+			typ = "ipv6-addr"
+		}
+		return &stix.Object{Type: typ, ID: stix.ObservableID(typ, map[string]any{"value": m.Value}), Value: m.Value}
+	case ioc.Domain:
+		return &stix.Object{Type: "domain-name", ID: stix.ObservableID("domain-name", map[string]any{"value": m.Value}), Value: m.Value}
+	case ioc.URL:
+		return &stix.Object{Type: "url", ID: stix.ObservableID("url", map[string]any{"value": m.Value}), Value: m.Value}
+	case ioc.Email:
+		return &stix.Object{Type: "email-addr", ID: stix.ObservableID("email-addr", map[string]any{"value": m.Value}), Value: m.Value}
+	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512:
+		alg := map[ioc.Type]string{ioc.MD5: "MD5", ioc.SHA1: "SHA-1", ioc.SHA256: "SHA-256", ioc.SHA512: "SHA-512"}[m.Type]
+		h := map[string]string{alg: m.Value}
+		return &stix.Object{Type: "file", ID: stix.ObservableID("file", map[string]any{"hashes": h}), Hashes: h}
+	}
+	return nil
+}

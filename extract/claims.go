@@ -1,0 +1,735 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// govHeads follow a country to name its government or one of its organs.
+var govHeads = []struct {
+	words string // space-separated lower-case words after the country
+	kind  string // "gov" (the state itself), "ministry", "organ"
+	name  string // canonical: %s is replaced by the country name
+}{
+	{"foreign ministry", "ministry", "Ministry of Foreign Affairs of %s"},
+	{"ministry of foreign affairs", "ministry", "Ministry of Foreign Affairs of %s"},
+	{"foreign affairs ministry", "ministry", "Ministry of Foreign Affairs of %s"},
+	{"defense ministry", "ministry", "Ministry of Defense of %s"},
+	{"defence ministry", "ministry", "Ministry of Defense of %s"},
+	{"ministry of defense", "ministry", "Ministry of Defense of %s"},
+	{"government", "gov", "Government of %s"},
+	{"'s government", "gov", "Government of %s"},
+	{"governments", "gov", "Government of %s"},
+	{"state", "gov", "Government of %s"},
+	{"regime", "gov", "Government of %s"},
+	{"authorities", "gov", "Government of %s"},
+	{"officials", "gov", "Government of %s"},
+	{"leadership", "gov", "Government of %s"},
+	{"communist party", "gov", "Government of %s"},
+	{"cabinet", "gov", "Government of %s"},
+	{"administration", "gov", "Government of %s"},
+	{"intelligence services", "organ", "%s intelligence services"},
+	{"intelligence service", "organ", "%s intelligence services"},
+	{"intelligence agencies", "organ", "%s intelligence services"},
+	{"intelligence agency", "organ", "%s intelligence services"},
+	{"intelligence community", "organ", "%s intelligence services"},
+	{"intelligence", "organ", "%s intelligence services"},
+	{"security services", "organ", "%s intelligence services"},
+	{"spy agency", "organ", "%s intelligence services"},
+	{"spies", "organ", "%s intelligence services"},
+	{"military", "organ", "%s military"},
+	{"armed forces", "organ", "%s military"},
+	{"police", "organ", "%s police"},
+	{"prosecutors", "organ", "%s prosecutors"},
+	{"federal prosecutors", "organ", "%s prosecutors"},
+	{"cyber agency", "organ", "%s cyber agency"},
+	{"cybersecurity agency", "organ", "%s cyber agency"},
+	{"national cyber security centre", "organ", "%s National Cyber Security Centre"},
+	{"embassy", "organ", "Embassy of %s"},
+}
+
+// sponsorSuffixes after a country with a hyphen say the state stands behind
+// a group: China-nexus, Russia-backed, Iran-linked, state-sponsored.
+var sponsorSuffixes = []string{"-nexus", "-backed", "-sponsored", "-linked", "-affiliated", "-aligned", "-directed", "-controlled", "-tasked", "-supported", "-led"}
+
+// govPhrase is a country with a head that names its state or an organ of it.
+type govPhrase struct {
+	Span
+	country string // ISO2
+	kind    string
+	name    string
+	suffix  bool // country-backed form: always a sponsor
+}
+
+// govPhrases finds "Japan's Foreign Ministry", "the Chinese government",
+// "the government of China", "China-nexus", "Russian state-sponsored".
+func (a *analysis) govPhrases(v *sview) []govPhrase {
+	var out []govPhrase
+	text := a.text
+	for _, m := range v.ents {
+		if m.kind != kCountry {
+			continue
+		}
+		c := a.x.dict.countries[m.ref]
+		rest := text[m.End:v.s.End]
+		lrest := strings.ToLower(rest)
+		for _, suf := range sponsorSuffixes {
+			if strings.HasPrefix(lrest, suf) && (len(lrest) == len(suf) || !isWordByte(lrest[len(suf)])) {
+				out = append(out, govPhrase{Span{m.Start, m.End + len(suf)}, c.ISO2, "gov", govName(c.Name), true})
+			}
+		}
+		for _, p := range []string{" state-sponsored", " state-backed", " government-backed", " government-sponsored", " state sponsored", " state-linked", " government-linked", " state-affiliated", " state-aligned"} {
+			if strings.HasPrefix(lrest, p) {
+				out = append(out, govPhrase{Span{m.Start, m.End + len(p)}, c.ISO2, "gov", govName(c.Name), true})
+			}
+		}
+		l := lrest
+		skip := 0
+		if strings.HasPrefix(l, "'s ") {
+			skip = 3
+		} else if strings.HasPrefix(l, " ") {
+			skip = 1
+		}
+		l = l[skip:]
+		for _, h := range govHeads {
+			if strings.HasPrefix(l, h.words) && (len(l) == len(h.words) || !isWordByte(l[len(h.words)])) {
+				out = append(out, govPhrase{Span{m.Start, m.End + skip + len(h.words)}, c.ISO2, h.kind, strings.Replace(h.name, "%s", theName(c.Name, h.name), 1), false})
+				break
+			}
+		}
+		// "the government of China"
+		before := strings.ToLower(text[max(v.s.Start, m.Start-20):m.Start])
+		for _, p := range []string{"government of ", "government of the ", "governments of ", "state of ", "regime of ", "authorities of "} {
+			if strings.HasSuffix(before, p) {
+				out = append(out, govPhrase{Span{m.Start - len(p), m.End}, c.ISO2, "gov", govName(c.Name), false})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// sponsorOf is a candidate sponsor in a sentence.
+type sponsorCand struct {
+	Span
+	name, country string
+	short         string // an acronym the sponsor goes by ("PLA"), if any
+}
+
+// readClaims reads attribution claims: who says which group is behind whom.
+func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, coref bool) {
+	gov := a.govPhrases(v)
+	claimants, claimantSpans := a.claimants(v, gov)
+	v.claimantSpans = claimantSpans
+	v.claimants = claimants
+	if len(claimants) > 0 {
+		a.lastClaimant = claimants
+		a.lastClaimPar = v.s.Para
+	}
+	if len(groups) == 0 {
+		return
+	}
+	var cands []sponsorCand
+	inClaimant := func(sp Span) bool {
+		for _, c := range claimantSpans {
+			if sp.Start < c.End && c.Start < sp.End {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range v.ents {
+		if m.kind != kBody {
+			continue
+		}
+		b := bodies[m.ref]
+		if !b.Sponsor || inClaimant(m.Span) {
+			continue
+		}
+		short := ""
+		for _, f := range b.Forms {
+			if isAcronym(f) {
+				short = f
+				break
+			}
+		}
+		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short})
+	}
+	for _, u := range a.units(v) {
+		if !inClaimant(u.Span) {
+			cands = append(cands, u)
+		}
+	}
+	for _, g := range gov {
+		if g.kind == "gov" && !inClaimant(g.Span) {
+			cands = append(cands, sponsorCand{g.Span, g.name, g.country, ""})
+		}
+	}
+	// A sponsor named inside a longer one ("Unit 61419 of the PLA") folds into it.
+	cands = foldSponsors(cands)
+	if len(cands) == 0 {
+		return
+	}
+	// Origin: the sponsor's country is also the group's.
+	// A claim needs a cue that links group and sponsor, and no negation.
+	if !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) {
+		return
+	}
+	if a.hasCue(v, kNegation) {
+		return
+	}
+	// Claimants: the sentence's own, else the last one in this paragraph or the one before.
+	by := claimants
+	if len(by) == 0 && a.lastClaimant != nil && v.s.Para-a.lastClaimPar <= 3 {
+		by = a.lastClaimant
+	}
+	if len(by) == 0 {
+		by = []*party{a.publisher()}
+	}
+	conf, phrase := a.confidence(v)
+	hedges := a.hedges(v)
+	// Concurrence copies the claim to the bodies named after the cue.
+	concur := a.concurring(v, gov)
+
+	// Pair sponsors with groups: one side single, all pairs; else nearest.
+	pairs := pairSponsors(groups, groupSpans, cands, coref)
+	for _, p := range pairs {
+		sp := a.sponsor(p.s)
+		sp.ev = appendEv(sp.ev, v.s.Span)
+		if sp.country != "" {
+			p.g.origins[sp.country] = appendEv(p.g.origins[sp.country], v.s.Span)
+		}
+		for _, c := range by {
+			a.addClaim(c, p.g, sp, conf, phrase, hedges, v.s.Span)
+		}
+		for _, c := range concur {
+			a.addClaim(c, p.g, sp, -1, "", hedges, v.s.Span)
+		}
+	}
+}
+
+func hasSuffixSponsor(gov []govPhrase) bool {
+	for _, g := range gov {
+		if g.suffix {
+			return true
+		}
+	}
+	return false
+}
+
+type groupSponsor struct {
+	g *group
+	s sponsorCand
+}
+
+func pairSponsors(groups []*group, spans []Span, cands []sponsorCand, coref bool) []groupSponsor {
+	var out []groupSponsor
+	if len(groups) == 1 || len(cands) == 1 || coref || len(spans) < len(groups) {
+		for _, g := range groups {
+			for _, c := range cands {
+				out = append(out, groupSponsor{g, c})
+			}
+		}
+		return out
+	}
+	for _, c := range cands {
+		best, bestD := 0, 1<<30
+		for i, sp := range spans {
+			d := sp.Start - c.Start
+			if d < 0 {
+				d = -d
+			}
+			if d < bestD && i < len(groups) {
+				best, bestD = i, d
+			}
+		}
+		out = append(out, groupSponsor{groups[min(best, len(groups)-1)], c})
+	}
+	return out
+}
+
+// foldSponsors drops candidates inside or right after a more specific one,
+// so "Unit 61419 of the Chinese People's Liberation Army" is one sponsor.
+func foldSponsors(cands []sponsorCand) []sponsorCand {
+	var out []sponsorCand
+	for i, c := range cands {
+		drop := false
+		for j, o := range cands {
+			if i == j {
+				continue
+			}
+			inside := o.Start <= c.Start && c.End <= o.End && (o.End-o.Start > c.End-c.Start)
+			// "Unit 61419 of the PLA": the army folds into the unit.
+			ofUnit := strings.Contains(o.name, "Unit ") && !strings.Contains(c.name, "Unit ") && c.country == o.country &&
+				(c.Start > o.End && c.Start-o.End <= 12 || c.short != "" && strings.HasPrefix(o.name, c.short+" "))
+			if inside || ofUnit {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			dup := false
+			for _, x := range out {
+				if x.name == c.name {
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// units finds numbered military units: "Unit 61419", with their army's
+// country from the words around them.
+func (a *analysis) units(v *sview) []sponsorCand {
+	var out []sponsorCand
+	seg := a.text[v.s.Start:v.s.End]
+	for off := 0; ; {
+		i := strings.Index(seg[off:], "Unit ")
+		if i < 0 {
+			break
+		}
+		s := off + i
+		off = s + 5
+		j := off
+		for j < len(seg) && seg[j] >= '0' && seg[j] <= '9' {
+			j++
+		}
+		if j-off < 4 || j-off > 6 {
+			continue
+		}
+		num := seg[off:j]
+		span := Span{v.s.Start + s, v.s.Start + j}
+		// Known units come from the bodies table.
+		known := false
+		for _, m := range v.ents {
+			if m.kind == kBody && m.Start <= span.Start && span.End <= m.End {
+				known = true
+			}
+		}
+		if known {
+			continue
+		}
+		cc, army := a.nearbyArmy(v, span)
+		name := "Unit " + num
+		if army != "" {
+			name = army + " Unit " + num
+		}
+		out = append(out, sponsorCand{span, name, cc, ""})
+	}
+	return out
+}
+
+// nearbyArmy finds the country and short army name of a unit from the words
+// near it: "of the Chinese People's Liberation Army (PLA)", "GRU".
+func (a *analysis) nearbyArmy(v *sview, sp Span) (string, string) {
+	best, bestD := "", 1<<30
+	short := ""
+	for _, m := range v.ents {
+		var cc, nm string
+		switch m.kind {
+		case kBody:
+			b := bodies[m.ref]
+			if !b.Sponsor {
+				continue
+			}
+			cc = b.Country
+			nm = b.Name
+			if len(b.Forms) > 0 && isAcronym(b.Forms[0]) {
+				nm = b.Forms[0]
+			}
+		case kCountry:
+			cc = a.x.dict.countries[m.ref].ISO2
+		default:
+			continue
+		}
+		d := m.Start - sp.End
+		if d < 0 {
+			d = sp.Start - m.End + 40
+		}
+		if d < bestD && d < 80 {
+			best, bestD, short = cc, d, nm
+		}
+	}
+	return best, short
+}
+
+func isAcronym(s string) bool {
+	if len(s) < 2 || len(s) > 6 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *analysis) sponsor(c sponsorCand) *sponsor {
+	key := strings.ToLower(c.name)
+	s := a.sponsors[key]
+	if s == nil {
+		s = &sponsor{name: c.name, country: c.country}
+		a.sponsors[key] = s
+	}
+	return s
+}
+
+func (a *analysis) addClaim(by *party, g *group, s *sponsor, conf int, phrase string, hedges []string, ev Span) {
+	if by == nil {
+		return
+	}
+	key := strings.ToLower(by.name) + "|" + g.key + "|" + strings.ToLower(s.name)
+	c := a.claims[key]
+	if c == nil {
+		c = &claim{by: by, group: g, sponsor: s, confidence: -1}
+		a.claims[key] = c
+		a.claimList = append(a.claimList, c)
+	}
+	if conf > c.confidence {
+		c.confidence, c.phrase = conf, phrase
+	}
+	for _, h := range hedges {
+		c.hedges = appendUniq(c.hedges, h)
+	}
+	c.ev = appendEv(c.ev, ev)
+}
+
+// confidence returns the estimative wording of a sentence, mapped to 0-100.
+func (a *analysis) confidence(v *sview) (int, string) {
+	best, bestLen, phrase := -1, 0, ""
+	for _, c := range v.cues {
+		if c.kind != kEstimative {
+			continue
+		}
+		// The longest phrase wins: "highly likely" over "likely".
+		if n := c.End - c.Start; n > bestLen {
+			best, bestLen, phrase = estimative[c.ref].Confidence, n, a.text[c.Start:c.End]
+		}
+	}
+	return best, phrase
+}
+
+func (a *analysis) hedges(v *sview) []string {
+	var out []string
+	for _, c := range v.cues {
+		if c.kind == kHedge {
+			out = appendUniq(out, strings.ToLower(a.text[c.Start:c.End]))
+		}
+	}
+	return out
+}
+
+// publisher is the claimant of last resort: the document's own source.
+func (a *analysis) publisher() *party {
+	name := a.x.publisherName(a.doc())
+	return a.party(name, "", "organization", true)
+}
+
+func (a *analysis) party(name, country, class string, vendor bool) *party {
+	key := strings.ToLower(name)
+	p := a.parties[key]
+	if p == nil {
+		p = &party{name: name, country: country, class: class, vendor: vendor}
+		a.parties[key] = p
+	}
+	if p.country == "" {
+		p.country = country
+	}
+	return p
+}
+
+// claimants finds the sources of the claims in a sentence: "according to
+// X", the subject of a reporting verb, or the speaker of a quote.
+func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
+	var out []*party
+	var spans []Span
+	add := func(p *party, sp Span) {
+		for _, x := range out {
+			if x == p {
+				return
+			}
+		}
+		out = append(out, p)
+		spans = append(spans, sp)
+	}
+	text := a.text
+	// "according to X"
+	if i := strings.Index(v.lower, "according to "); i >= 0 {
+		from := v.s.Start + i + len("according to ")
+		for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+80)}) {
+			add(c.p, c.Span)
+			break
+		}
+	}
+	// Subjects of reporting verbs.
+	for _, rv := range v.cues {
+		if rv.kind != kReporting {
+			continue
+		}
+		// Window: back to the sentence start, a closing quote or a clause mark.
+		ws := v.s.Start
+		seg := text[v.s.Start:rv.Start]
+		if k := strings.LastIndexAny(seg, "\";:"); k >= 0 {
+			ws = v.s.Start + k + 1
+		}
+		if k := lastClauseWord(seg); k >= 0 && v.s.Start+k > ws {
+			ws = v.s.Start + k
+		}
+		ws = max(ws, rv.Start-120)
+		cs := a.claimantCands(v, gov, Span{ws, rv.Start})
+		if len(cs) == 0 {
+			// "..., said Grossman."
+			if rv.Start > v.s.Start && strings.Contains(text[max(v.s.Start, rv.Start-3):rv.Start], ",") {
+				cs = a.claimantCands(v, gov, Span{rv.End, min(v.s.End, rv.End+60)})
+				if len(cs) > 1 {
+					cs = cs[:1]
+				}
+			}
+		}
+		// Keep the candidates nearest the verb and those coordinated with them.
+		for _, c := range cs {
+			add(c.p, c.Span)
+		}
+		if len(cs) > 0 {
+			break
+		}
+	}
+	// Passive: "attributed to X by Y".
+	if len(out) == 0 {
+		if i := strings.Index(v.lower, " by "); i >= 0 && a.hasCue(v, kReporting) {
+			from := v.s.Start + i + 4
+			for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+60)}) {
+				if c.p.vendor || c.p.class != "individual" {
+					add(c.p, c.Span)
+					break
+				}
+			}
+		}
+	}
+	return out, spans
+}
+
+// lastClauseWord returns the offset in seg just after the last "that",
+// "which" or "who" that opens a clause, or -1.
+func lastClauseWord(seg string) int {
+	l := strings.ToLower(seg)
+	best := -1
+	for _, w := range []string{" that ", " which ", " who ", " whom ", " while ", " after ", " as "} {
+		if i := strings.LastIndex(l, w); i >= 0 && i+len(w) > best {
+			best = i + len(w)
+		}
+	}
+	// "as X put it": the speaker follows "as".
+	if strings.HasSuffix(strings.TrimSpace(l), " put") {
+		return best
+	}
+	return best
+}
+
+type claimantCand struct {
+	Span
+	p *party
+}
+
+// claimantCands lists the bodies, governments and people inside w.
+func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCand {
+	var out []claimantCand
+	in := func(sp Span) bool { return sp.Start >= w.Start && sp.End <= w.End }
+	covered := func(sp Span) bool {
+		for _, c := range out {
+			if sp.Start < c.End && c.Start < sp.End {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range gov {
+		if in(g.Span) && !g.suffix {
+			cn := a.countryName(g.country)
+			class := "government"
+			if g.kind == "organ" {
+				class = "organization"
+			}
+			name := g.name
+			_ = cn
+			out = append(out, claimantCand{g.Span, a.party(name, g.country, class, false)})
+		}
+	}
+	for _, m := range v.ents {
+		if !in(m.Span) || covered(m.Span) {
+			continue
+		}
+		switch m.kind {
+		case kBody:
+			b := bodies[m.ref]
+			class := "organization"
+			if b.Country != "" && !b.Vendor {
+				class = "government"
+			}
+			out = append(out, claimantCand{m.Span, a.party(b.Name, b.Country, class, b.Vendor)})
+		case kCountry:
+			// A bare country as subject: "Japan also assesses".
+			c := a.x.dict.countries[m.ref]
+			out = append(out, claimantCand{m.Span, a.party(govName(c.Name), c.ISO2, "government", false)})
+		}
+	}
+	// People named in the window, and surnames of people met before.
+	for _, p := range a.peopleIn(v, w) {
+		if !covered(p.Span) {
+			out = append(out, claimantCand{p.Span, a.party(p.person.name, p.person.country, "individual", false)})
+		}
+	}
+	// "the Foreign Ministry", "the ministry", "the statement": the last claimant of that kind.
+	if len(out) == 0 {
+		seg := strings.ToLower(a.text[w.Start:w.End])
+		for _, h := range []string{"foreign ministry", "ministry", "police", "department", "indictment", "statement", "agency", "government", "advisory", "report", "prosecutors", "researchers", "company", "firm", "officials"} {
+			if strings.Contains(seg, "the "+h) || strings.Contains(seg, "the "+h+"'s") {
+				for _, p := range a.partiesByRecency(h) {
+					out = append(out, claimantCand{w, p})
+					break
+				}
+				if len(out) == 0 && a.lastClaimant != nil {
+					out = append(out, claimantCand{w, a.lastClaimant[0]})
+				}
+				break
+			}
+		}
+	}
+	// Nearest the verb first.
+	for i := 0; i < len(out); i++ {
+		for j := i + 1; j < len(out); j++ {
+			if out[j].End > out[i].End {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	// A government and an organ of the same country in one subject: keep the organ.
+	return dedupeSameCountry(out)
+}
+
+func dedupeSameCountry(cs []claimantCand) []claimantCand {
+	var out []claimantCand
+	for i, c := range cs {
+		drop := false
+		if strings.HasPrefix(c.p.name, "Government of ") {
+			for j, o := range cs {
+				if i != j && o.p.country == c.p.country && o.p != c.p {
+					drop = true
+				}
+			}
+		}
+		if !drop {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// partiesByRecency returns known claimants whose name holds the word h,
+// most recent first.
+func (a *analysis) partiesByRecency(h string) []*party {
+	var out []*party
+	for i := len(a.lastClaimant) - 1; i >= 0; i-- {
+		p := a.lastClaimant[i]
+		if strings.Contains(strings.ToLower(p.name), h) {
+			out = append(out, p)
+		}
+	}
+	for _, p := range a.partyOrder() {
+		if strings.Contains(strings.ToLower(p.name), strings.TrimSuffix(h, "foreign ")) {
+			out = append(out, p)
+		}
+	}
+	if h == "foreign ministry" {
+		for _, p := range a.partyOrder() {
+			if strings.Contains(p.name, "Foreign Affairs") {
+				out = append([]*party{p}, out...)
+			}
+		}
+	}
+	return out
+}
+
+func (a *analysis) partyOrder() []*party {
+	out := make([]*party, 0, len(a.parties))
+	for _, p := range a.parties {
+		out = append(out, p)
+	}
+	// Deterministic order.
+	for i := 0; i < len(out); i++ {
+		for j := i + 1; j < len(out); j++ {
+			if out[j].name < out[i].name {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// concurring returns the bodies a sentence says the claimant agrees with:
+// "concurred with the judgment of American, British and allied services".
+func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
+	var out []*party
+	for _, c := range v.cues {
+		if c.kind != kConcur {
+			continue
+		}
+		w := Span{c.End, min(v.s.End, c.End+160)}
+		// Stop at the clause that states the claim.
+		seg := strings.ToLower(a.text[w.Start:w.End])
+		if i := strings.Index(seg, " that "); i >= 0 {
+			w.End = w.Start + i
+		}
+		for _, m := range v.ents {
+			if m.Start < w.Start || m.End > w.End {
+				continue
+			}
+			switch m.kind {
+			case kCountry:
+				cn := a.x.dict.countries[m.ref]
+				out = append(out, a.party(govName(cn.Name), cn.ISO2, "government", false))
+			case kBody:
+				b := bodies[m.ref]
+				class := "organization"
+				if b.Country != "" && !b.Vendor {
+					class = "government"
+				}
+				out = append(out, a.party(b.Name, b.Country, class, b.Vendor))
+			}
+		}
+	}
+	return out
+}
+
+func (a *analysis) countryName(iso string) string {
+	if i, ok := a.x.dict.byISO[iso]; ok {
+		return a.x.dict.countries[i].Name
+	}
+	return iso
+}
+
+func itoa10(i int) string { return strconv.Itoa(i) }
+
+// govName names a country's government: "Government of the United Kingdom".
+func govName(country string) string { return "Government of " + theName(country, "of %s") }
+
+// theName puts "the" before country names that take it, when the name
+// follows "of".
+func theName(country, pattern string) string {
+	if !strings.Contains(pattern, "of %s") {
+		return country
+	}
+	switch {
+	case strings.HasPrefix(country, "United "), strings.HasSuffix(country, "Republic"),
+		strings.HasSuffix(country, " Islands"), country == "Netherlands", country == "Philippines",
+		strings.HasPrefix(country, "Republic "), strings.HasPrefix(country, "Democratic "), country == "Russian Federation":
+		return "the " + country
+	}
+	return country
+}

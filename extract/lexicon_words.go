@@ -1,0 +1,221 @@
+package extract
+
+// sectorWords maps a word or phrase a report uses for an industry to the
+// sector name written out: the STIX industry-sector vocabulary where it has a
+// word, else the text's own word.
+var sectorWords = map[string]string{
+	"aerospace": "aerospace", "aviation": "aerospace", "space": "aerospace", "aircraft": "aerospace",
+	"airline": "aerospace", "airlines": "aerospace", "satellite": "aerospace", "satellites": "aerospace",
+	"automotive": "automotive", "car makers": "automotive", "carmakers": "automotive",
+	"chemical": "chemical", "chemicals": "chemical",
+	"communications": "communications", "telecommunications": "telecommunications", "telecom": "telecommunications",
+	"telecoms": "telecommunications", "telco": "telecommunications", "telcos": "telecommunications",
+	"internet service providers": "telecommunications", "isps": "telecommunications", "mobile operators": "telecommunications",
+	"construction": "construction", "defense": "defense", "defence": "defense", "military": "defense",
+	"defense industrial base": "defense", "defense contractors": "defense", "defence contractors": "defense",
+	"education": "education", "universities": "education", "university": "education", "academia": "education",
+	"academic": "education", "schools": "education", "research": "research", "think tanks": "think tanks",
+	"think tank": "think tanks", "energy": "energy", "oil and gas": "energy", "oil": "energy", "gas": "energy",
+	"power grid": "energy", "electric": "utilities", "electricity": "utilities", "power": "energy",
+	"nuclear": "energy", "entertainment": "entertainment", "gaming": "entertainment", "video game": "entertainment",
+	"financial": "financial-services", "finance": "financial-services", "banking": "financial-services",
+	"banks": "financial-services", "bank": "financial-services", "fintech": "financial-services",
+	"cryptocurrency": "cryptocurrency", "crypto": "cryptocurrency", "blockchain": "cryptocurrency",
+	"government": "government", "governments": "government", "government agencies": "government",
+	"ministries": "government", "public sector": "government", "diplomatic": "government", "embassies": "government",
+	"local government": "government-local", "municipalities": "government-local", "state government": "government-regional",
+	"healthcare": "healthcare", "health care": "healthcare", "health": "healthcare", "hospitals": "healthcare",
+	"medical": "healthcare", "hospitality": "hospitality-leisure", "hotels": "hospitality-leisure", "tourism": "hospitality-leisure",
+	"critical infrastructure": "infrastructure", "infrastructure": "infrastructure", "water": "water",
+	"dams": "dams", "insurance": "insurance", "manufacturing": "manufacturing", "industrial": "manufacturing",
+	"mining": "mining", "non-profit": "non-profit", "nonprofit": "non-profit", "ngos": "non-profit", "ngo": "non-profit",
+	"civil society": "non-profit", "human rights": "non-profit", "pharmaceutical": "pharmaceuticals",
+	"pharmaceuticals": "pharmaceuticals", "biopharmaceutical": "pharmaceuticals", "biotechnology": "biotechnology",
+	"biotech": "biotechnology", "retail": "retail", "e-commerce": "retail", "technology": "technology",
+	"tech": "technology", "it": "technology", "software": "technology", "semiconductor": "technology",
+	"semiconductors": "technology", "managed service providers": "technology", "msps": "technology",
+	"cloud": "technology", "transportation": "transportation", "transport": "transportation",
+	"logistics": "transportation", "shipping": "transportation", "rail": "transportation", "railway": "transportation",
+	"airports": "transportation", "airport": "transportation", "ports": "transportation",
+	"utilities": "utilities", "utility": "utilities", "maritime": "maritime", "naval": "maritime", "shipbuilding": "maritime",
+	"media": "media", "news": "media", "journalists": "media", "legal": "legal", "law firms": "legal",
+	"engineering": "engineering", "agriculture": "agriculture", "agricultural": "agriculture", "food": "agriculture",
+	"hospitals and healthcare": "healthcare", "election": "elections", "elections": "elections", "political": "political",
+	"political parties": "political", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
+}
+
+// sectorHeads are nouns after a sector word that make it a sector ("defense
+// contractors", "government agencies", "energy sector").
+var sectorHeads = map[string]bool{
+	"sector": true, "sectors": true, "industry": true, "industries": true, "companies": true, "company": true,
+	"firms": true, "firm": true, "organizations": true, "organisations": true, "organization": true,
+	"organisation": true, "entities": true, "entity": true, "agencies": true, "agency": true, "institutions": true,
+	"institution": true, "targets": true, "victims": true, "networks": true, "providers": true, "provider": true,
+	"operators": true, "contractors": true, "technology": true, "technologies": true, "infrastructure": true,
+	"departments": true, "ministries": true, "bodies": true, "officials": true, "facilities": true,
+	"groups": true, "businesses": true, "enterprises": true, "corporations": true, "manufacturers": true,
+	"services": true, "research": true, "verticals": true, "vertical": true, "systems": true, "offices": true,
+	"workers": true, "employees": true, "personnel": true, "centers": true, "centres": true, "labs": true,
+	"laboratories": true, "universities": true, "programs": true, "programmes": true, "supply": true,
+	"hubs": true, "hub": true,
+}
+
+// estimative maps estimative wording to a confidence, STIX 2.1 appendix A and
+// ICD 203 scales with the middle value of each band. Longer phrases first.
+var estimative = []struct {
+	Phrase     string
+	Confidence int
+}{
+	{"almost no chance", 3}, {"remote chance", 3}, {"remote possibility", 3},
+	{"almost certainly not", 5},
+	{"very unlikely", 10}, {"highly unlikely", 10}, {"highly improbable", 10}, {"very improbable", 10},
+	{"probably not", 30}, {"unlikely", 30}, {"improbable", 30},
+	{"roughly even chance", 50}, {"even chance", 50}, {"roughly even odds", 50}, {"realistic possibility", 50},
+	{"highest level of probability", 95}, {"almost certainly", 95}, {"almost certain", 95},
+	{"nearly certain", 95}, {"near certain", 95}, {"near certainty", 95}, {"with certainty", 95},
+	{"very likely", 85}, {"highly likely", 85}, {"highly probable", 85}, {"very probable", 85},
+	{"most likely", 85},
+	{"likely", 65}, {"probable", 65}, {"probably", 65}, {"probability", 65},
+	{"high degree of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85}, {"highly confident", 85},
+	{"moderate confidence", 50}, {"medium confidence", 50}, {"moderate-confidence", 50},
+	{"low confidence", 15}, {"low-confidence", 15},
+}
+
+// hedgeWords mark a claim that is reported rather than asserted; they leave
+// confidence unset and are kept with the claim.
+var hedgeWords = []string{
+	"allegedly", "alleged", "alleges", "allege", "reportedly", "believed to", "is believed", "are believed",
+	"suspected", "apparently", "purportedly", "purported", "accused", "accusing", "accuses", "may be", "may have",
+	"might be", "might have", "could be", "could have", "possibly", "presumably", "thought to", "said to be",
+	"claimed", "suggests", "suggesting", "appears to", "appear to", "appeared to", "seemingly", "supposedly",
+}
+
+// negationCues withhold or deny an attribution.
+var negationCues = []string{
+	"no determination", "not made a determination", "has not determined", "have not determined",
+	"not attributed", "did not attribute", "does not attribute", "declined to attribute", "refused to attribute",
+	"would not attribute", "won't attribute", "not attribute", "declined to name", "did not name", "would not name",
+	"declined to identify", "did not identify", "cannot confirm", "could not confirm", "can't confirm",
+	"did not confirm", "neither confirm nor deny", "not confirm or deny", "no conclusions", "no conclusion",
+	"non-state actor", "non-state actors", "no evidence", "not enough evidence", "insufficient evidence",
+	"too early to attribute", "too early to say", "stopped short of", "without attributing", "without naming",
+	"denied", "denies", "deny", "rejected", "rejects", "dismissed", "not linked", "no link", "no links",
+	"not connected", "unclear who", "unknown who", "not known who", "no attribution", "not behind",
+	"isn't behind", "wasn't behind", "was not behind", "is not behind", "are not behind", "were not behind",
+	"not responsible", "not tied", "baseless", "groundless", "unfounded", "smear",
+}
+
+// reportingVerbs introduce a claim; their subject is the claimant.
+var reportingVerbs = []string{
+	"said", "says", "say", "stated", "states", "announced", "announces", "assessed", "assesses", "assess",
+	"alleged", "alleges", "allege", "accused", "accuses", "accuse", "attributed", "attributes", "attribute",
+	"concluded", "concludes", "conclude", "indicted", "indicts", "charged", "charges", "confirmed", "confirms",
+	"believes", "believe", "believed", "reported", "reports", "report", "determined", "determines",
+	"declared", "declares", "blamed", "blames", "blame", "named", "names", "identified", "identifies",
+	"linked", "links", "tied", "ties", "wrote", "writes", "told", "tells", "noted", "notes", "added", "adds",
+	"warned", "warns", "judged", "judges", "judge", "found", "finds", "observed", "observes", "tracks", "tracked",
+	"assessing", "unsealed", "unseals", "revealed", "reveals", "disclosed", "discloses", "published", "publishes",
+	"released", "releases", "sanctioned", "sanctions", "condemned", "condemns", "exposed", "exposes",
+	"claimed", "claims", "asserted", "asserts", "maintains", "maintained", "explained", "explains",
+	"suspects", "suspected", "considers", "considered", "described", "describes", "refers", "referred",
+	"calls", "called", "dubbed", "dubs", "put it", "concurred", "concurs", "agreed", "agrees", "joined", "joins",
+	"singled out", "pointed to", "points to", "pinned", "pins", "publicly attributed",
+}
+
+// attributionCues link a group to its sponsor within one sentence.
+var attributionCues = []string{
+	"behind", "instrument of", "instruments of", "tool of", "tools of", "working for", "works for", "work for",
+	"working on behalf of", "on behalf of", "at the behest of", "acting for", "acting on behalf", "sponsored by",
+	"state-sponsored", "state sponsored", "backed by", "-backed", "-sponsored", "-linked", "-affiliated",
+	"-nexus", "nexus", "linked to", "linked with", "tied to", "ties to", "connected to", "connected with",
+	"associated with", "affiliated with", "affiliated to", "attributed to", "attributes to", "attributed",
+	"attribution", "agents of", "agent of", "officers of", "officer of", "operatives of", "members of",
+	"part of", "unit of", "run by", "led by", "directed by", "controlled by", "tasked by", "tasking",
+	"employed by", "under the direction", "under the control", "operating under", "operates under",
+	"operated by", "operating for", "operates for", "proxy for", "proxies for", "contractor for",
+	"contractors for", "cover for", "front for", "with ties to", "with links to", "directed", "orchestrated by",
+	"carried out by", "conducted by", "responsible", "responsibility", "serving", "serve", "serves",
+	"service of", "in the service of", "at the direction of", "supported by", "support of", "supports",
+	"belongs to", "belonging to", "is part of", "are part of", "as part of", "subordinate to",
+	"military unit", "intelligence service", "intelligence agency", "government", "state actor", "state actors",
+	"nation-state", "nation state", "state hackers", "state-backed", "government-backed", "government hackers",
+	"government-sponsored", "working with", "worked with", "worked for", "cooperating with", "in league with",
+}
+
+// targetCues mark a sentence that says whom or what a group hit.
+var targetCues = []string{
+	"target", "targets", "targeted", "targeting", "targetted", "attack", "attacks", "attacked", "attacking",
+	"against", "hack", "hacked", "hacking", "breach", "breached", "breaching", "compromise", "compromised",
+	"compromising", "intrusion", "intrusions", "infiltrate", "infiltrated", "infiltrating", "spy on", "spied on",
+	"spying on", "steal", "stole", "stolen", "stealing", "theft", "victim", "victims", "victimized", "hit",
+	"struck", "penetrate", "penetrated", "exploit", "exploited", "focus on", "focused on", "focuses on",
+	"interested in", "espionage", "campaign", "campaigns", "infected", "infect", "infecting", "disrupt",
+	"disrupted", "sabotage", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
+	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
+	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
+}
+
+// victimHeads are nouns after a country word that make it a victim country
+// ("Japanese companies", "Ukrainian government networks").
+var victimHeads = map[string]bool{
+	"companies": true, "company": true, "corporations": true, "firms": true, "firm": true, "organizations": true,
+	"organisations": true, "organization": true, "entities": true, "businesses": true, "networks": true,
+	"institutions": true, "agencies": true, "targets": true, "victims": true, "users": true, "citizens": true,
+	"officials": true, "ministries": true, "ministry": true, "infrastructure": true, "systems": true,
+	"universities": true, "banks": true, "hospitals": true, "journalists": true, "dissidents": true,
+	"activists": true, "diplomats": true, "embassies": true, "military": true, "defense": true, "defence": true,
+	"energy": true, "power": true, "telecommunications": true, "telecom": true, "media": true, "critical": true,
+	"researchers": true, "academics": true, "individuals": true, "people": true, "employees": true,
+	"industries": true, "industry": true, "sector": true, "sectors": true, "websites": true, "servers": true,
+	"computers": true, "victim": true, "parliament": true, "election": true, "elections": true,
+	"government": true, "governments": true, "departments": true, "authorities": true, "interests": true,
+	"manufacturers": true, "contractors": true, "airports": true, "ports": true, "utilities": true,
+	"grid": true, "think": true, "space": true, "aerospace": true,
+}
+
+// groupHeads are nouns that follow or precede a group's name ("the Tick
+// group", "the hacking group APT40").
+var groupHeads = []string{
+	"group", "groups", "actor", "actors", "threat actor", "threat group", "hackers", "hacker", "hacking group",
+	"hacking team", "apt", "apt group", "gang", "crew", "collective", "team", "operators", "operator",
+	"cluster", "intrusion set", "campaign", "adversary", "adversaries", "unit", "outfit", "espionage group",
+	"cyber espionage group", "cyberespionage group", "threat cluster", "activity cluster", "ransomware group",
+}
+
+// personTitles precede a person's name.
+var personTitles = []string{
+	"President", "Vice President", "Prime Minister", "Minister", "Foreign Minister", "Defense Minister",
+	"Defence Minister", "Secretary", "Secretary of State", "Foreign Secretary", "Home Secretary",
+	"Chief Cabinet Secretary", "Cabinet Secretary", "Attorney General", "Deputy Attorney General",
+	"Assistant Attorney General", "Acting Assistant Attorney General", "Attorney", "U.S. Attorney", "US Attorney",
+	"Acting U.S. Attorney", "United States Attorney", "Director", "Deputy Director", "Assistant Director",
+	"Executive Assistant Director", "Special Agent", "Special Agent in Charge", "Agent", "Spokesperson",
+	"Spokesman", "Spokeswoman", "spokesperson", "spokesman", "spokeswoman", "Ambassador", "Senator", "Sen.",
+	"Representative", "Rep.", "Governor", "Mayor", "Chancellor", "General", "Gen.", "Lt. Gen.", "Admiral",
+	"Adm.", "Colonel", "Col.", "Major", "Captain", "Commissioner", "Chairman", "Chairwoman", "Chair",
+	"Judge", "Justice", "Prosecutor", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Professor", "analyst",
+	"researcher", "CEO", "CTO", "CISO", "founder", "head", "chief", "Chief", "Commander", "Officer",
+	"Lieutenant", "Sergeant", "Deputy", "Premier", "Chief Executive", "Vice Chairman",
+}
+
+// orgHeads end the name of an organisation ("Narita Airport", "Japan
+// Aerospace Exploration Agency").
+var orgHeads = map[string]bool{
+	"Airport": true, "Airports": true, "Agency": true, "University": true, "Bank": true, "Ministry": true,
+	"Department": true, "Institute": true, "Corporation": true, "Corp": true, "Corp.": true, "Company": true,
+	"Co.": true, "Inc.": true, "Inc": true, "Ltd": true, "Ltd.": true, "LLC": true, "PLC": true, "plc": true,
+	"Commission": true, "Council": true, "Office": true, "Authority": true, "Administration": true,
+	"Laboratory": true, "Laboratories": true, "Labs": true, "Hospital": true, "Foundation": true,
+	"Association": true, "Parliament": true, "Bundestag": true, "Committee": true, "Party": true,
+	"Group": true, "Holdings": true, "Industries": true, "Systems": true, "Technologies": true,
+	"Airlines": true, "Airways": true, "Telecom": true, "Telecommunications": true, "Networks": true,
+	"College": true, "School": true, "Center": true, "Centre": true, "Service": true, "Services": true,
+	"Bureau": true, "Directorate": true, "Command": true, "Force": true, "Forces": true, "Navy": true,
+	"Army": true, "Police": true, "Court": true, "Senate": true, "Congress": true, "Assembly": true,
+	"Organization": true, "Organisation": true, "Embassy": true, "Consulate": true, "Times": true,
+	"Post": true, "News": true, "Press": true, "Energy": true, "Power": true, "Electric": true,
+	"Pharmaceuticals": true, "Pharma": true, "Motors": true, "Aerospace": true, "Defense": true,
+	"Exchange": true, "Port": true, "Railways": true, "Railway": true, "Institution": true, "Federation": true,
+	"Union": true, "Cabinet": true, "Secretariat": true, "Media": true, "Software": true, "Solutions": true,
+	"Microsystems": true, "Electronics": true, "Semiconductor": true, "Capital": true, "Partners": true,
+}

@@ -1,0 +1,109 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns the text every later stage works on, and whose byte
+// offsets evidence points into: Unicode NFC; curly quotes, primes and dashes
+// as their ASCII forms; soft hyphens and zero-width characters removed; tabs
+// and odd spaces as plain spaces; runs of spaces collapsed; lines trimmed; and
+// at most one blank line between paragraphs. Invalid UTF-8 becomes U+FFFD.
+func Normalize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if !isASCII(s) {
+		s = norm.NFC.String(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false  // a space is pending
+	newlines := 0   // newlines pending
+	atStart := true // nothing written yet
+	flush := func() {
+		switch {
+		case atStart:
+		case newlines >= 2:
+			b.WriteString("\n\n")
+		case newlines == 1:
+			b.WriteByte('\n')
+		case space:
+			b.WriteByte(' ')
+		}
+		space, newlines = false, 0
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case ' ', '\t', '\v', '\f':
+				space = true
+				continue
+			case '\r':
+				if i < len(s) && s[i] == '\n' {
+					continue
+				}
+				newlines++
+				continue
+			case '\n':
+				newlines++
+				continue
+			}
+			if c < 0x20 || c == 0x7f {
+				space = true
+				continue
+			}
+			flush()
+			atStart = false
+			b.WriteByte(c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch r {
+		case '\u2018', '\u2019', '\u201a', '\u201b', '\u2032', '\u02bc', '\uff07':
+			r = '\''
+		case '\u201c', '\u201d', '\u201e', '\u201f', '\u2033', '\u00ab', '\u00bb', '\uff02':
+			r = '"'
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\ufe58', '\ufe63', '\uff0d':
+			r = '-'
+		case '\u2026':
+			flush()
+			atStart = false
+			b.WriteString("...")
+			continue
+		case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+			continue
+		case '\u2028', '\u2029', '\u0085':
+			newlines += 2
+			continue
+		}
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if unicode.IsControl(r) {
+			space = true
+			continue
+		}
+		flush()
+		atStart = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,258 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// normName folds a group name for lookup: lower case, without spaces,
+// hyphens, dots and underscores, so "APT 10", "apt-10" and "APT10" meet.
+func normName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '-' || r == '.' || r == '_' || r == '"' || r == '\'':
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// codePrefixes introduce vendor code names: APT41, UNC2452, TA505, FIN7,
+// DEV-0537, Storm-0558, TEMP.Veles, and "Advanced Persistent Threat 40".
+var codePrefixes = []struct {
+	prefix  string
+	sep     string // separators allowed between prefix and number
+	minDig  int
+	maxDig  int
+	canonic string // the prefix as written in canonical names
+}{
+	{"APT", " -", 1, 3, "APT"},
+	{"UNC", " -", 3, 5, "UNC"},
+	{"TA", "", 3, 4, "TA"},
+	{"FIN", " -", 1, 3, "FIN"},
+	{"DEV-", "", 4, 4, "DEV-"},
+	{"Storm-", "", 4, 4, "Storm-"},
+	{"STORM-", "", 4, 4, "Storm-"},
+	{"Advanced Persistent Threat ", "", 1, 3, "APT"},
+	{"APT-C-", "", 2, 3, "APT-C-"},
+}
+
+// findCodeNames finds vendor code names by their shape.
+func findCodeNames(text string) []mention {
+	var out []mention
+	for _, cp := range codePrefixes {
+		for off := 0; ; {
+			i := strings.Index(text[off:], cp.prefix)
+			if i < 0 {
+				break
+			}
+			s := off + i
+			off = s + len(cp.prefix)
+			if s > 0 && isWordByte(text[s-1]) {
+				continue
+			}
+			j := off
+			if j < len(text) && cp.sep != "" && strings.IndexByte(cp.sep, text[j]) >= 0 {
+				j++
+			}
+			k := j
+			for k < len(text) && text[k] >= '0' && text[k] <= '9' {
+				k++
+			}
+			n := k - j
+			if n < cp.minDig || n > cp.maxDig {
+				continue
+			}
+			if k < len(text) && (isWordByte(text[k]) || text[k] == '-' && k+1 < len(text) && isWordByte(text[k+1])) {
+				continue
+			}
+			if cp.prefix == "APT" && strings.HasPrefix(text[off:], "-C-") {
+				continue
+			}
+			name := cp.canonic + text[j:k]
+			out = append(out, mention{Span: Span{s, k}, kind: kGroup, ref: -1, name: name})
+			off = k
+		}
+	}
+	return out
+}
+
+// animalSuffixes end vendor names for groups: Microsoft's weather, CrowdStrike's animals.
+var animalSuffixes = []string{
+	"Typhoon", "Blizzard", "Sleet", "Sandstorm", "Tempest", "Hail", "Cyclone", "Flood", "Tsunami", "Dust",
+	"Panda", "Bear", "Kitten", "Chollima", "Spider", "Tiger", "Jackal", "Leopard", "Buffalo", "Crane",
+	"Ocelot", "Lynx",
+}
+
+// findAnimalNames finds "<Capitalised word> <Suffix>" names such as Volt Typhoon.
+func findAnimalNames(text string) []mention {
+	var out []mention
+	for _, suf := range animalSuffixes {
+		pat := " " + suf
+		for off := 0; ; {
+			i := strings.Index(text[off:], pat)
+			if i < 0 {
+				break
+			}
+			sp := off + i
+			e := sp + len(pat)
+			off = e
+			if e < len(text) && isWordByte(text[e]) {
+				continue
+			}
+			// The word before: capitalised, letters (and digits) only.
+			s := sp
+			for s > 0 && (isWordByte(text[s-1]) || text[s-1] == '-') {
+				s--
+			}
+			if s == sp {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(text[s:])
+			if !unicode.IsUpper(r) {
+				continue
+			}
+			w := text[s:sp]
+			if isStopCap(w) {
+				continue
+			}
+			out = append(out, mention{Span: Span{s, e}, kind: kGroup, ref: -1, name: text[s:e]})
+		}
+	}
+	return out
+}
+
+// isStopCap reports whether a capitalised word is a function word or a word
+// that starts sentences, not part of a name.
+func isStopCap(w string) bool {
+	switch w {
+	case "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "His", "Her", "Our", "And", "Or",
+		"But", "In", "On", "At", "Of", "For", "With", "By", "From", "To", "As", "If", "When", "While", "After",
+		"Before", "Since", "Because", "Although", "However", "Also", "Both", "Each", "Every", "Some", "Many",
+		"Most", "Other", "Another", "Such", "No", "Not", "All", "Any", "It", "They", "We", "He", "She", "I",
+		"You", "According", "Unlike", "Like", "Among", "Between", "During", "Under", "Over", "Into", "Then",
+		"There", "Here", "What", "Which", "Who", "Why", "How", "Where", "Last", "Next", "New", "First",
+		"Chinese", "Russian", "Iranian", "North", "South", "Japanese", "American", "British", "Teddy", "Polar",
+		"Brown", "Black", "White", "Great", "Big", "Little", "Giant", "Red", "Stuffed", "Grizzly", "Wall":
+		return true
+	}
+	return false
+}
+
+// introducers are phrases after which a text names a group.
+var introducers = []string{
+	"known as ", "dubbed ", "tracked as ", "tracks as ", "called ", "calling itself ", "calls itself ",
+	"referred to as ", "named ", "a.k.a. ", "aka ", "identified as ", "designated ", "codenamed ",
+	"code-named ", "nicknamed ", "labeled ", "labelled ",
+}
+
+// findIntroduced finds names that follow an introducer: "a group known as
+// Tick", "hackers dubbed \"Volt Typhoon\"". Each result's name is the name as
+// written, without quotes; callers decide whether it is a group.
+func findIntroduced(text string, s Span) []mention {
+	var out []mention
+	seg := text[s.Start:s.End]
+	lower := strings.ToLower(seg)
+	for _, intro := range introducers {
+		for off := 0; ; {
+			i := strings.Index(lower[off:], intro)
+			if i < 0 {
+				break
+			}
+			p := off + i
+			off = p + len(intro)
+			if p > 0 && isWordByte(seg[p-1]) {
+				continue
+			}
+			for _, nm := range readNames(seg, off) {
+				out = append(out, mention{Span: Span{s.Start + nm.Start, s.Start + nm.End}, kind: kGroup, ref: -1, name: seg[nm.Start:nm.End]})
+			}
+		}
+	}
+	return out
+}
+
+// readNames reads a name, or a list of names ("X, Y and Z"), that starts at
+// seg[i]: quoted text, or a run of capitalised or code-like words.
+func readNames(seg string, i int) []Span {
+	var out []Span
+	for k := 0; k < 6 && i < len(seg); k++ {
+		for i < len(seg) && seg[i] == ' ' {
+			i++
+		}
+		if i >= len(seg) {
+			break
+		}
+		var sp Span
+		if seg[i] == '"' || seg[i] == '\'' {
+			q := seg[i]
+			j := strings.IndexByte(seg[i+1:], q)
+			if j <= 0 || j > 60 {
+				break
+			}
+			sp = Span{i + 1, i + 1 + j}
+			// Trailing punctuation inside the quotes: "Tick,"
+			for sp.End > sp.Start && strings.IndexByte(",.;:", seg[sp.End-1]) >= 0 {
+				sp.End--
+			}
+			i = i + 2 + j
+		} else {
+			j := i
+			words := 0
+			for j < len(seg) && words < 4 {
+				w := j
+				for w < len(seg) && (isWordByte(seg[w]) || seg[w] == '.' && w+1 < len(seg) && isWordByte(seg[w+1]) || seg[w] == '-' && w+1 < len(seg) && isWordByte(seg[w+1])) {
+					w++
+				}
+				if w == j {
+					break
+				}
+				word := seg[j:w]
+				r, _ := utf8.DecodeRuneInString(word)
+				if !(unicode.IsUpper(r) || unicode.IsDigit(r)) || (words > 0 && isStopCap(word)) {
+					break
+				}
+				if words == 0 && isStopCap(word) {
+					break
+				}
+				words++
+				sp = Span{i, w}
+				if w < len(seg) && seg[w] == ' ' {
+					j = w + 1
+				} else {
+					j = w
+					break
+				}
+			}
+			if words == 0 {
+				break
+			}
+			i = sp.End
+		}
+		if sp.End > sp.Start {
+			out = append(out, sp)
+		}
+		// A list goes on after ", " / " and " / " or " / ", or ".
+		rest := seg[i:]
+		switch {
+		case strings.HasPrefix(rest, ", and "):
+			i += 6
+		case strings.HasPrefix(rest, ", or "):
+			i += 5
+		case strings.HasPrefix(rest, " and "):
+			i += 5
+		case strings.HasPrefix(rest, " or "):
+			i += 4
+		case strings.HasPrefix(rest, ", "):
+			i += 2
+		case strings.HasPrefix(rest, "/"):
+			i++
+		default:
+			return out
+		}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// mention is a span of the text that names something or carries a cue.
+type mention struct {
+	Span
+	kind kind
+	ref  int32
+	e    *entry // the dictionary entry, nil for pattern finds
+	name string // the name as found (pattern finds) or as written
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// boundaryOK reports whether text[s:e] stands as whole words.
+func boundaryOK(text string, s, e int) bool {
+	if s > 0 && isWordByte(text[s]) && isWordByte(text[s-1]) {
+		if text[s-1] < 0x80 || !isLetterBefore(text, s) {
+			if text[s-1] < 0x80 {
+				return false
+			}
+		}
+	}
+	if e < len(text) && isWordByte(text[e-1]) && isWordByte(text[e]) {
+		if text[e] < 0x80 {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(text[e:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetterBefore(text string, s int) bool {
+	r, _ := utf8.DecodeLastRuneInString(text[:s])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// caseOK checks a match against its entry's case mode.
+func caseOK(text string, s, e int, en *entry) bool {
+	switch en.caseMode {
+	case 1:
+		c := text[s]
+		return c >= 'A' && c <= 'Z' || c >= 0x80 || c >= '0' && c <= '9'
+	case 2:
+		return text[s:e] == en.form
+	}
+	return true
+}
+
+// scan runs the dictionary over the text and returns the entity mentions
+// (longest leftmost, no overlaps) and the cue mentions (all), both in order.
+func (d *dictionary) scan(text string) (entities, cues []mention) {
+	type raw struct {
+		Span
+		pat int
+	}
+	var ents []raw
+	d.m.find(text, func(m acMatch) {
+		if !boundaryOK(text, m.Start, m.End) {
+			return
+		}
+		es := d.entries[m.Pattern]
+		isEnt := false
+		for i := range es {
+			en := &es[i]
+			if !caseOK(text, m.Start, m.End, en) {
+				continue
+			}
+			if en.kind.isCue() {
+				cues = append(cues, mention{Span: Span{m.Start, m.End}, kind: en.kind, ref: en.ref, e: en})
+			} else {
+				isEnt = true
+			}
+		}
+		if isEnt {
+			ents = append(ents, raw{Span{m.Start, m.End}, m.Pattern})
+		}
+	})
+	sort.Slice(ents, func(i, j int) bool {
+		if ents[i].Start != ents[j].Start {
+			return ents[i].Start < ents[j].Start
+		}
+		return ents[i].End > ents[j].End
+	})
+	end := -1
+	for _, r := range ents {
+		if r.Start < end {
+			continue
+		}
+		for i := range d.entries[r.pat] {
+			en := &d.entries[r.pat][i]
+			if en.kind.isCue() || !caseOK(text, r.Start, r.End, en) {
+				continue
+			}
+			entities = append(entities, mention{Span: r.Span, kind: en.kind, ref: en.ref, e: en, name: text[r.Start:r.End]})
+		}
+		end = r.End
+	}
+	sort.SliceStable(cues, func(i, j int) bool { return cues[i].Start < cues[j].Start })
+	return entities, cues
+}
+
+// token is a word or punctuation mark of a sentence.
+type token struct {
+	Span
+	text string
+}
+
+func (t token) isCap() bool {
+	if t.text == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t.text)
+	return unicode.IsUpper(r)
+}
+
+func (t token) isWord() bool {
+	if t.text == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t.text)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func (t token) isAllCaps() bool {
+	letters := 0
+	for _, r := range t.text {
+		if unicode.IsLetter(r) {
+			letters++
+			if !unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return letters >= 2
+}
+
+// tokenize splits text[s.Start:s.End] into words and punctuation. A word may
+// hold inner periods, hyphens, apostrophes and ampersands ("U.S.", "state-
+// sponsored", "AT&T"); a trailing "'s" is its own token.
+func tokenize(text string, s Span, buf []token) []token {
+	buf = buf[:0]
+	i := s.Start
+	for i < s.End {
+		c := text[i]
+		if c == ' ' || c == '\n' {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			buf = append(buf, token{Span{i, i + n}, text[i : i+n]})
+			i += n
+			continue
+		}
+		j := i + n
+		for j < s.End {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				j += n
+				continue
+			}
+			if (r == '.' || r == '-' || r == '&') && j+1 < s.End {
+				r2, _ := utf8.DecodeRuneInString(text[j+1:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j += n
+					continue
+				}
+			}
+			if r == '\'' && j+1 < s.End && !(text[j+1] == 's' && (j+2 >= s.End || !isWordByte(text[j+2]))) {
+				r2, _ := utf8.DecodeRuneInString(text[j+1:])
+				if unicode.IsLetter(r2) {
+					j += n
+					continue
+				}
+			}
+			break
+		}
+		// "U.S." keeps its final period when the word is a dotted acronym.
+		if j < s.End && text[j] == '.' && strings.Count(text[i:j], ".") >= 1 && j-i <= 6 {
+			j++
+		}
+		buf = append(buf, token{Span{i, j}, text[i:j]})
+		i = j
+	}
+	return buf
+}

@@ -1,0 +1,156 @@
+package extract
+
+import (
+	"strings"
+)
+
+// Span is a half-open byte range [Start, End) of the normalised text.
+type Span struct{ Start, End int }
+
+// sentence is one sentence of the text, with the paragraph it belongs to.
+type sentence struct {
+	Span
+	Para int
+}
+
+// abbreviations that end in a period without ending a sentence (lower case,
+// without the final period).
+var abbreviations = map[string]bool{
+	"u.s": true, "u.k": true, "u.n": true, "e.u": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+	"prof": true, "st": true, "jr": true, "sr": true, "inc": true, "corp": true, "co": true, "ltd": true,
+	"dept": true, "gov": true, "gen": true, "col": true, "lt": true, "sgt": true, "capt": true, "adm": true,
+	"no": true, "vs": true, "etc": true, "e.g": true, "i.e": true, "jan": true, "feb": true, "mar": true,
+	"apr": true, "jun": true, "jul": true, "aug": true, "sep": true, "sept": true, "oct": true, "nov": true,
+	"dec": true, "a.m": true, "p.m": true, "fig": true, "approx": true, "rep": true, "sen": true,
+	"gov't": true, "rev": true, "est": true, "cf": true, "al": true, "ft": true, "mt": true, "ave": true,
+	"d.c": true, "p.r.c": true, "s.a": true, "n.v": true, "ag": true, "llc": true, "plc": true,
+}
+
+// splitSentences splits text into sentences. Paragraphs are separated by a
+// blank line; a single line break ends a sentence when the line looks
+// finished (ends in punctuation, or is short like a heading or list item).
+func splitSentences(text string) []sentence {
+	var out []sentence
+	para := 0
+	start := -1
+	emit := func(end int) {
+		if start < 0 {
+			return
+		}
+		s, e := start, end
+		for s < e && (text[s] == ' ' || text[s] == '\n') {
+			s++
+		}
+		for e > s && (text[e-1] == ' ' || text[e-1] == '\n') {
+			e--
+		}
+		if e > s {
+			out = append(out, sentence{Span{s, e}, para})
+		}
+		start = -1
+	}
+	lineStart := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if start < 0 && c != ' ' && c != '\n' {
+			start = i
+		}
+		switch c {
+		case '\n':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				emit(i)
+				para++
+				i++
+				lineStart = i + 1
+				continue
+			}
+			if lineEnds(text, lineStart, i) {
+				emit(i)
+			}
+			lineStart = i + 1
+		case '.', '!', '?':
+			j := i + 1
+			for j < len(text) && (text[j] == '"' || text[j] == '\'' || text[j] == ')' || text[j] == ']' || text[j] == '.' || text[j] == '!' || text[j] == '?') {
+				j++
+			}
+			if j < len(text) && text[j] != ' ' && text[j] != '\n' {
+				continue // 1.5, example.com, U.S.-China
+			}
+			if c == '.' && isAbbreviation(text, i) {
+				continue
+			}
+			k := j
+			for k < len(text) && text[k] == ' ' {
+				k++
+			}
+			if k < len(text) && text[k] != '\n' && !startsSentence(text[k]) {
+				continue
+			}
+			emit(j)
+			i = j - 1
+		}
+	}
+	emit(len(text))
+	return out
+}
+
+// lineEnds reports whether the line text[from:to] is complete on its own.
+func lineEnds(text string, from, to int) bool {
+	line := strings.TrimSpace(text[from:to])
+	if line == "" {
+		return true
+	}
+	if len(line) < 70 {
+		return true
+	}
+	switch line[len(line)-1] {
+	case '.', '!', '?', ':', ';', '"', '\'', ')':
+		return true
+	}
+	// The next line starts a list item.
+	if to+1 < len(text) {
+		if text[to+1] == '-' || text[to+1] == '*' || strings.HasPrefix(text[to+1:], "•") {
+			return true
+		}
+	}
+	return false
+}
+
+func startsSentence(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '"' || c == '\'' || c == '(' || c == '[' || c >= 0x80 || c == '-' || c == '*'
+}
+
+// isAbbreviation reports whether the period at text[i] closes an abbreviation
+// or an initial rather than a sentence.
+func isAbbreviation(text string, i int) bool {
+	j := i
+	for j > 0 {
+		c := text[j-1]
+		if c == ' ' || c == '\n' || c == '(' || c == '"' {
+			break
+		}
+		j--
+	}
+	word := strings.ToLower(text[j:i])
+	if word == "" {
+		return false
+	}
+	if abbreviations[word] {
+		return true
+	}
+	// A single capital letter: an initial, as in "John F. Kennedy".
+	if i-j == 1 && text[j] >= 'A' && text[j] <= 'Z' {
+		return true
+	}
+	// Dotted acronyms such as "U.S" or "D.P.R.K".
+	if strings.Count(word, ".") >= 1 && len(word) <= 8 {
+		allShort := true
+		for _, p := range strings.Split(word, ".") {
+			if len(p) > 2 {
+				allShort = false
+			}
+		}
+		return allShort
+	}
+	return false
+}

@@ -1,0 +1,556 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// readTargets reads victims: organisations, countries and sectors named in a
+// sentence that says something was hit.
+func (a *analysis) readTargets(v *sview, groups []*group) {
+	if !a.hasCue(v, kTarget) {
+		return
+	}
+	if len(groups) == 0 && a.focus != nil {
+		groups = []*group{a.focus}
+	}
+	if len(groups) == 0 {
+		return
+	}
+	sponsorCountries := map[string]bool{}
+	for _, g := range a.govPhrases(v) {
+		sponsorCountries[g.country] = true
+	}
+	for _, g := range groups {
+		if g.kbIndex >= 0 {
+			if cc := a.x.facts.Groups[g.kbIndex].Country; cc != "" {
+				sponsorCountries[cc] = true
+			}
+		}
+		for cc := range g.origins {
+			sponsorCountries[cc] = true
+		}
+	}
+	years := a.sentenceYears(v)
+
+	// Sectors.
+	var sectors []string
+	ents := v.ents
+	for i, m := range ents {
+		if m.kind != kSector {
+			continue
+		}
+		next := a.nextWord(m.End, v.s.End)
+		prevIsSector := i > 0 && ents[i-1].kind == kSector && a.between(ents[i-1].End, m.Start) == " "
+		if prevIsSector && sectorHeads[strings.ToLower(a.text[m.Start:m.End])] {
+			continue // a head, as in "transportation infrastructure"
+		}
+		ok := sectorHeads[strings.ToLower(next)]
+		if !ok {
+			// In a list with another sector: "aviation, defense, and maritime technology".
+			if i+1 < len(ents) && ents[i+1].kind == kSector && isListGap(a.between(m.End, ents[i+1].Start)) {
+				ok = true
+			}
+			if i > 0 && ents[i-1].kind == kSector && isListGap(a.between(ents[i-1].End, m.Start)) {
+				ok = true
+			}
+		}
+		if !ok {
+			continue
+		}
+		name := a.x.dict.sectors[m.ref]
+		sectors = appendUniq(sectors, name)
+		for _, g := range groups {
+			a.addTarget(g, "sector", name, v.s.Span, years)
+		}
+	}
+
+	// Countries: "Japanese companies", "against Japan", "including the United States".
+	for i, m := range ents {
+		if m.kind != kCountry {
+			continue
+		}
+		iso := a.x.dict.countries[m.ref].ISO2
+		next := strings.ToLower(a.nextWord(m.End, v.s.End))
+		prev := strings.ToLower(a.prevWords(m.Start, v.s.Start, 2))
+		victimHead := victimHeads[next]
+		if next == "'s" || next == "s" {
+			// "Japan's space agency JAXA", "Tokyo's Narita Airport"
+			after := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
+			victimHead = i+1 < len(ents) && ents[i+1].kind == kSector || strings.Contains(after, "airport") || strings.Contains(after, "agency")
+		}
+		prep := false
+		for _, p := range []string{"against", "in", "targeting", "targeted", "including", "on", "into", "at", "hit", "from", "across", "attacked", "attacking", "breached", "compromised", "to", "and", "include", "includes", "included", "targets", "victims", "entities", "organizations", "of"} {
+			if strings.HasSuffix(prev, p) || strings.HasSuffix(prev, p+" the") {
+				prep = true
+				break
+			}
+		}
+		if sponsorCountries[iso] {
+			switch next {
+			case "government", "governments", "military", "officials", "authorities", "state", "defense", "defence", "'s", "s":
+				victimHead = false
+			}
+			if !victimHead {
+				continue
+			}
+		}
+		if !victimHead && !prep {
+			continue
+		}
+		if a.isGovPhrase(v, m) && !victimHead {
+			continue
+		}
+		for _, g := range groups {
+			a.addTarget(g, "country", iso, v.s.Span, years)
+		}
+	}
+
+	// Organisations: capitalised names that end in an organisation word, or
+	// acronyms, that are not sponsors, claimants, groups or software.
+	for _, o := range a.orgs(v) {
+		key := strings.ToLower(o.name)
+		vi := a.victims[key]
+		if vi == nil {
+			vi = &victim{name: o.name}
+			a.victims[key] = vi
+		}
+		vi.ev = appendEv(vi.ev, v.s.Span)
+		for _, s := range sectors {
+			vi.sectors = appendUniq(vi.sectors, s)
+		}
+		for _, s := range o.sectors {
+			vi.sectors = appendUniq(vi.sectors, s)
+		}
+		for _, g := range groups {
+			a.addTarget(g, "org", o.name, v.s.Span, years)
+		}
+	}
+}
+
+func isListGap(s string) bool {
+	switch s {
+	case ", ", " and ", ", and ", " or ", ", or ", " & ", "/":
+		return true
+	}
+	return false
+}
+
+func (a *analysis) isGovPhrase(v *sview, m mention) bool {
+	for _, g := range a.govPhrases(v) {
+		if g.Start <= m.Start && m.End <= g.End && g.kind == "gov" {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) between(s, e int) string {
+	if s > e || e > len(a.text) {
+		return ""
+	}
+	return a.text[s:e]
+}
+
+// nextWord returns the word that follows position i (or "'s").
+func (a *analysis) nextWord(i, end int) string {
+	t := a.text
+	if strings.HasPrefix(t[i:end], "'s") {
+		return "'s"
+	}
+	for i < end && t[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < end && (isWordByte(t[j]) || t[j] == '-') {
+		j++
+	}
+	return t[i:j]
+}
+
+// prevWords returns up to n words before position i.
+func (a *analysis) prevWords(i, start, n int) string {
+	t := a.text
+	j := i
+	for k := 0; k < n; k++ {
+		for j > start && (t[j-1] == ' ' || t[j-1] == ',') {
+			j--
+		}
+		for j > start && isWordByte(t[j-1]) {
+			j--
+		}
+	}
+	return strings.TrimSpace(t[j:i])
+}
+
+func (a *analysis) sentenceYears(v *sview) [2]int {
+	var y [2]int
+	for _, tr := range a.times {
+		if tr.ev == v.s.Span {
+			y = [2]int{tr.from, tr.to}
+		}
+	}
+	return y
+}
+
+func (a *analysis) addTarget(g *group, kind, name string, ev Span, years [2]int) {
+	key := g.key + "|" + kind + "|" + strings.ToLower(name)
+	t := a.targets[key]
+	if t == nil {
+		t = &targetRel{group: g, kind: kind, name: name}
+		a.targets[key] = t
+	}
+	t.ev = appendEv(t.ev, ev)
+	if years[0] > 0 && (t.from == 0 || years[0] < t.from) {
+		t.from = years[0]
+	}
+	if years[1] > t.to {
+		t.to = years[1]
+	}
+}
+
+type orgName struct {
+	Span
+	name    string
+	sectors []string
+}
+
+// commonAcronyms are upper-case words in reports that are not organisations.
+var commonAcronyms = map[string]bool{
+	"APT": true, "IOC": true, "IOCS": true, "TTP": true, "TTPS": true, "RAT": true, "DLL": true, "VPN": true,
+	"RDP": true, "SMB": true, "HTTP": true, "HTTPS": true, "DNS": true, "IP": true, "URL": true, "PDF": true,
+	"ZIP": true, "RAR": true, "CVE": true, "API": true, "AI": true, "IT": true, "OT": true, "ICS": true,
+	"SCADA": true, "MFA": true, "SSO": true, "EDR": true, "XDR": true, "AV": true, "PE": true, "OS": true,
+	"UI": true, "ID": true, "CEO": true, "CTO": true, "CISO": true, "USB": true, "LNK": true, "ISO": true,
+	"HTML": true, "JS": true, "VBS": true, "PS": true, "CMD": true, "WMI": true, "LSASS": true, "NTLM": true,
+	"SAM": true, "AD": true, "DC": true, "GPO": true, "SQL": true, "SSH": true, "FTP": true, "SMTP": true,
+	"IMAP": true, "TLS": true, "SSL": true, "XOR": true, "AES": true, "RSA": true, "RC4": true, "MD5": true,
+	"SHA": true, "UAC": true, "BITS": true, "COM": true, "OLE": true, "RTF": true, "DOC": true, "XLS": true,
+	"NGO": true, "NGOS": true, "UN": true, "GDP": true, "COVID": true, "TCP": true, "UDP": true, "ICMP": true,
+	"C2": true, "CNC": true, "OSINT": true, "HUMINT": true, "SIGINT": true, "CTI": true, "SOC": true,
+	"CERT": true, "CSIRT": true, "ISP": true, "ISPS": true, "MSP": true, "MSPS": true, "SAAS": true,
+	"IAAS": true, "AWS": true, "GCP": true, "VM": true, "VPS": true, "CPU": true, "GPU": true, "RAM": true,
+	"JSON": true, "XML": true, "CSV": true, "EXE": true, "MSI": true, "BAT": true, "PHP": true, "ASP": true,
+	"ASPX": true, "JSP": true, "IIS": true, "OWA": true, "EWS": true, "LDAP": true, "SMS": true, "OTP": true,
+	"PIN": true, "PII": true, "FAQ": true, "NOTE": true, "UPDATE": true, "TLP": true, "CLEAR": true,
+	"AMBER": true, "GREEN": true, "RED": true, "WHITE": true, "BRI": true, "AM": true, "PM": true, "ET": true,
+	"PT": true, "UTC": true, "GMT": true, "EST": true, "PST": true, "USD": true, "EUR": true, "II": true,
+	"III": true, "IV": true, "VI": true, "ATT": true, "CK": true, "MITRE": true, "STIX": true, "TAXII": true,
+	"YARA": true, "SIGMA": true, "RCE": true, "LPE": true, "POC": true, "POCS": true, "AKA": true, "DDOS": true,
+	"DOS": true, "OK": true, "TV": true, "CNN": true, "BBC": true, "NBC": true, "CBS": true, "AP": true,
+	"PR": true, "HR": true, "R&D": true, "IPO": true, "PRC": true, "DPRK": true, "ROK": true, "USA": true,
+	"UK": true, "US": true, "EU": true, "UAE": true, "NATO": true, "COMMENTS": true, "LLC": true, "INC": true,
+	"LTD": true, "PLC": true, "GMBH": true, "WHO": true, "VIP": true, "SDK": true, "IDE": true, "GUI": true,
+	"CLI": true, "RSS": true, "WAN": true, "LAN": true, "NAS": true, "SAN": true, "UEFI": true, "BIOS": true,
+	"MBR": true, "NTFS": true, "FAT": true, "GPS": true, "SIM": true, "IMEI": true, "APK": true, "IOS": true,
+}
+
+// orgs finds organisation names in a sentence: capitalised words ending in
+// an organisation word ("Narita Airport", "Japan Aerospace Exploration
+// Agency"), and acronyms that are not common technical terms ("JAXA").
+func (a *analysis) orgs(v *sview) []orgName {
+	var out []orgName
+	toks := v.toks
+	taken := func(sp Span) bool {
+		for _, m := range v.ents {
+			if m.Start < sp.End && sp.Start < m.End {
+				switch m.kind {
+				case kGroup, kBody, kSoftware, kCountry, kTechnique, kTechCue, kRegion:
+					if m.Start <= sp.Start && sp.End <= m.End {
+						return true
+					}
+					if m.kind == kBody || m.kind == kGroup || m.kind == kSoftware {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.isWord() {
+			continue
+		}
+		// Acronyms.
+		if t.isAllCaps() && len(t.text) >= 3 && len(t.text) <= 6 && !strings.Contains(t.text, ".") && !commonAcronyms[strings.ToUpper(t.text)] && !taken(t.Span) && !hasDigit(t.text) {
+			// Not a whole line of capitals (a heading).
+			if !a.capsHeading(v) {
+				out = append(out, orgName{Span: t.Span, name: t.text})
+			}
+			continue
+		}
+		if !t.isCap() {
+			continue
+		}
+		// A run of capitalised words (with "of", "and", "for", "the" inside).
+		j := i
+		last := -1
+		for j < len(toks) {
+			w := toks[j]
+			if w.isWord() && (w.isCap() || isDigitWord(w.text)) {
+				if orgHeads[w.text] {
+					last = j
+				}
+				j++
+				continue
+			}
+			if (w.text == "of" || w.text == "and" || w.text == "for" || w.text == "&" || w.text == "de") && j+1 < len(toks) && toks[j+1].isCap() {
+				j++
+				continue
+			}
+			break
+		}
+		if last < 0 {
+			i = j - 1
+			continue
+		}
+		// Trim function words and country possessives at the start.
+		s := i
+		for s < last && (isStopCap(toks[s].text) || toks[s].text == "'s" || toks[s+1].text == "'s") {
+			s++
+		}
+		if s < last && toks[s].text == "'s" {
+			s++
+		}
+		sp := Span{toks[s].Start, toks[last].End}
+		name := a.text[sp.Start:sp.End]
+		if s == last && !orgHeads[name] || s == last {
+			i = j - 1
+			continue // a bare head word ("Agency") is not a name
+		}
+		followedByTitle := last+1 < len(toks) && isTitleWord(toks[last+1].text)
+		// "Randy Grossman of the Southern District": an affiliation, not a victim.
+		if pre := a.text[max(v.s.Start, sp.Start-30):sp.Start]; strings.HasSuffix(pre, " of the ") {
+			for _, p := range a.people {
+				if strings.HasSuffix(strings.TrimSuffix(pre, " of the "), p.name) {
+					followedByTitle = true
+				}
+			}
+		}
+		if taken(sp) || a.isClaimantName(name) || followedByTitle || v.inClaimant(sp) {
+			i = j - 1
+			continue
+		}
+		out = append(out, orgName{Span: sp, name: name})
+		i = j - 1
+	}
+	return out
+}
+
+func (a *analysis) capsHeading(v *sview) bool {
+	seg := a.text[v.s.Start:v.s.End]
+	for _, r := range seg {
+		if unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *analysis) isClaimantName(name string) bool {
+	l := strings.ToLower(name)
+	for _, b := range bodies {
+		if strings.ToLower(b.Name) == l {
+			return true
+		}
+	}
+	return strings.Contains(l, "department of justice") || strings.Contains(l, "district of") || strings.Contains(l, "attorney")
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigitWord(s string) bool {
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
+
+// personMention is a person named in a sentence.
+type personMention struct {
+	Span
+	person *person
+}
+
+// readPeople finds people: names after a title ("Chief Cabinet Secretary
+// Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
+// and names listed with them.
+func (a *analysis) readPeople(v *sview) {
+	for _, pm := range a.findPeople(v) {
+		pm.person.ev = appendEv(pm.person.ev, v.s.Span)
+	}
+}
+
+func (a *analysis) peopleIn(v *sview, w Span) []personMention {
+	var out []personMention
+	for _, pm := range a.findPeople(v) {
+		if pm.Start >= w.Start && pm.End <= w.End {
+			out = append(out, pm)
+		}
+	}
+	return out
+}
+
+func (a *analysis) findPeople(v *sview) []personMention {
+	var out []personMention
+	toks := v.toks
+	isEntity := func(t token) bool {
+		for _, m := range v.ents {
+			if m.Start <= t.Start && t.End <= m.End && (m.kind == kCountry || m.kind == kBody || m.kind == kGroup || m.kind == kSoftware || m.kind == kRegion) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.isWord() || !t.isCap() {
+			continue
+		}
+		// A run of capitalised words.
+		j := i
+		for j < len(toks) && toks[j].isWord() && toks[j].isCap() && !strings.HasSuffix(toks[j].text, ".") || j < len(toks) && j > i && isInitial(toks[j].text) {
+			j++
+		}
+		if j == i {
+			continue
+		}
+		run := toks[i:j]
+		// Split off a title: the last title word in the run.
+		titleEnd := -1
+		for k := range run {
+			if isTitleWord(run[k].text) {
+				titleEnd = k
+			}
+		}
+		// A title just before the run: "Secretary Kato", "spokesperson Wang Wenbin".
+		hasTitle := titleEnd >= 0
+		if !hasTitle && i > 0 && isTitleWord(toks[i-1].text) {
+			hasTitle = true
+		}
+		names := run[titleEnd+1:]
+		if len(names) > 3 {
+			names = names[:3]
+		}
+		i = j - 1
+		if len(names) == 0 {
+			continue
+		}
+		// Verb after: "Grossman said".
+		next := ""
+		if j < len(toks) {
+			next = strings.ToLower(toks[j].text)
+		}
+		verb := next == "said" || next == "says" || next == "told" || next == "wrote" || next == "added" || next == "explained" || next == "noted" || next == "stated" || next == "announced" || next == "warned"
+		if len(names) == 1 {
+			// A surname alone: someone already met.
+			if p := a.personByLast[names[0].text]; p != nil {
+				out = append(out, personMention{names[0].Span, p})
+			}
+			continue
+		}
+		if !hasTitle && !verb && !a.listedWithPerson(v, names) {
+			continue
+		}
+		bad := false
+		for _, n := range names {
+			if isEntity(n) || isStopCap(n.text) || orgHeads[n.text] || placeWords[n.text] || isMonthOrDay(n.text) || n.isAllCaps() {
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		sp := Span{names[0].Start, names[len(names)-1].End}
+		name := a.text[sp.Start:sp.End]
+		// The person's country from the title words: "Japanese", "U.S.".
+		cc := ""
+		for _, m := range v.ents {
+			if m.kind == kCountry && m.End <= sp.Start && sp.Start-m.End <= 40 && m.Start >= run[0].Start-20 {
+				cc = a.x.dict.countries[m.ref].ISO2
+			}
+			if m.kind == kBody && m.End <= sp.Start && sp.Start-m.End <= 40 && m.Start >= run[0].Start-20 {
+				cc = bodies[m.ref].Country
+			}
+		}
+		key := strings.ToLower(name)
+		p := a.people[key]
+		if p == nil {
+			p = &person{name: name, country: cc}
+			a.people[key] = p
+		}
+		if p.country == "" {
+			p.country = cc
+		}
+		a.personByLast[names[len(names)-1].text] = p
+		out = append(out, personMention{sp, p})
+	}
+	return out
+}
+
+func isInitial(s string) bool {
+	return len(s) == 2 && s[1] == '.' && s[0] >= 'A' && s[0] <= 'Z'
+}
+
+// listedWithPerson reports whether names stand in a list ("A, B and C")
+// next to a person already known, or in a list of defendants.
+func (a *analysis) listedWithPerson(v *sview, names []token) bool {
+	s, e := names[0].Start, names[len(names)-1].End
+	before := a.text[max(v.s.Start, s-40):s]
+	after := a.text[e:min(v.s.End, e+40)]
+	listBefore := strings.HasSuffix(before, ", ") || strings.HasSuffix(before, " and ")
+	listAfter := strings.HasPrefix(after, ", ") || strings.HasPrefix(after, " and ")
+	if !listBefore && !listAfter {
+		return false
+	}
+	for _, p := range a.people {
+		if listBefore && strings.Contains(before, p.name) || listAfter && strings.Contains(after, p.name) {
+			return true
+		}
+	}
+	lower := strings.ToLower(a.text[v.s.Start:v.s.End])
+	for _, w := range []string{"defendants", "charged", "indicted", "nationals", "officers", "named"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var titleWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range personTitles {
+		f := strings.Fields(t)
+		m[f[len(f)-1]] = true
+	}
+	for _, w := range []string{"Acting", "Secretary", "Attorney", "Minister", "Spokesperson", "Spokesman", "Spokeswoman"} {
+		m[w] = true
+	}
+	return m
+}()
+
+func isTitleWord(s string) bool { return titleWords[s] }
+
+func isMonthOrDay(s string) bool {
+	switch s {
+	case "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+		"November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
+		return true
+	}
+	return false
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// placeWords cannot be part of a person's name.
+var placeWords = map[string]bool{"District": true, "County": true, "State": true, "City": true, "Province": true,
+	"Region": true, "Street": true, "Island": true, "Islands": true, "Valley": true, "Bay": true, "Road": true}

@@ -1,0 +1,307 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/storetest"
+)
+
+// envDSN names the variable that holds the DSN of a PostgreSQL database the
+// tests may create schemas in.
+const envDSN = "APTGRAPH_TEST_POSTGRES"
+
+var (
+	adminOnce sync.Once
+	admin     *pgxpool.Pool
+	adminErr  error
+)
+
+// openTest opens a store in a schema of its own, dropped when the test ends,
+// so that tests neither see nor wait for each other.
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		t.Skipf("PostgreSQL tests skipped: set %s to a database URL, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", envDSN)
+	}
+	adminOnce.Do(func() { admin, adminErr = pgxpool.New(context.Background(), dsn) })
+	if adminErr != nil {
+		t.Fatalf("connect to %s: %v", envDSN, adminErr)
+	}
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "aptgraph_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		t.Fatalf("%s must be a postgres:// URL: %v", envDSN, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+	})
+	return s
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) aptgraph.Store { return openTest(t) })
+}
+
+func TestReopen(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	if _, err := s.Write(ctx, storetest.Report(1)); err != nil {
+		t.Fatal(err)
+	}
+	// A second Open of the same schema runs no migration again.
+	if err := s.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var versions int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM schema_version`).Scan(&versions); err != nil || versions != 1 {
+		t.Errorf("schema_version has %d rows (%v), want 1", versions, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	_, err := Open(t.Context(), "postgres://%zz")
+	if got := aptgraph.ErrorCode(err); got != aptgraph.EINVALID {
+		t.Errorf("Open of a malformed DSN: code %q, want %q", got, aptgraph.EINVALID)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err = Open(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if got := aptgraph.ErrorCode(err); got != aptgraph.EUNAVAILABLE {
+		t.Errorf("Open of a closed port: %v: code %q, want %q", err, got, aptgraph.EUNAVAILABLE)
+	}
+}
+
+// TestWriteRollsBack breaks a write after all its statements ran: nothing
+// of it may remain.
+func TestWriteRollsBack(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	if _, err := s.Write(ctx, storetest.Report(1)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Objects(ctx, aptgraph.ObjectFilter{AllVersions: true})
+	c := &aptgraph.Collection{Title: "c"}
+	if err := s.CreateCollection(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	s.beforeCommit = func() error { return boom }
+	b := storetest.Report(2)
+	b.Collection = c.ID
+	if _, err := s.Write(ctx, b); !errors.Is(err, boom) {
+		t.Fatalf("Write = %v, want the injected failure", err)
+	}
+	s.beforeCommit = nil
+
+	after, _ := s.Objects(ctx, aptgraph.ObjectFilter{AllVersions: true})
+	if len(after) != len(before) {
+		t.Errorf("%d versions after the failed write, want %d", len(after), len(before))
+	}
+	if in, _ := s.Objects(ctx, aptgraph.ObjectFilter{Collection: c.ID, AllVersions: true}); len(in) != 0 {
+		t.Errorf("%d versions in the collection after the failed write, want 0", len(in))
+	}
+	if _, err := s.ReportText(ctx, b.Report.ID); aptgraph.ErrorCode(err) != aptgraph.ENOTFOUND {
+		t.Errorf("text of the failed report: %v, want ENOTFOUND", err)
+	}
+	for _, q := range []string{`"Codename 2"`, `"Dropper-2"`} {
+		if hits, _ := s.Search(ctx, q, 5); len(hits) != 0 {
+			t.Errorf("search for %q found %d hits from the failed write", q, len(hits))
+		}
+	}
+	res, err := s.Write(ctx, storetest.Report(2))
+	if err != nil || res.Created == 0 {
+		t.Errorf("write after rollback: %+v, %v", res, err)
+	}
+}
+
+// TestSecretNotStored looks for a token's secret in every row of the
+// store's schema: only its hash may be there.
+func TestSecretNotStored(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	secret, tok, err := s.CreateToken(ctx, aptgraph.TokenSpec{Name: "t", Collections: []string{aptgraph.AllCollections}, Read: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hash []byte
+	if err := s.pool.QueryRow(ctx, `SELECT secret_sha256 FROM tokens WHERE id = $1`, tok.ID).Scan(&hash); err != nil {
+		t.Fatal(err)
+	}
+	if string(hash) != string(aptgraph.HashTokenSecret(secret)) {
+		t.Errorf("stored hash %x, want the SHA-256 of the secret", hash)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(tables) < 5 {
+		t.Fatalf("tables %v, %v", tables, err)
+	}
+	for _, table := range tables {
+		var n int
+		q := `SELECT count(*) FROM ` + pgx.Identifier{table}.Sanitize() + ` x WHERE strpos(x::text, $1) > 0`
+		for _, form := range []string{secret, strings.TrimPrefix(secret, "aptg_"), hex.EncodeToString([]byte(secret))} {
+			if err := s.pool.QueryRow(ctx, q, form).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				t.Errorf("table %s holds the secret as %q", table, form)
+			}
+		}
+	}
+}
+
+// TestDateAddedMonotonic turns the clock back: date_added must still rise.
+func TestDateAddedMonotonic(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return clock }
+	if _, err := s.Write(ctx, storetest.Bulk(3, "a")); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(-24 * time.Hour)
+	if _, err := s.Write(ctx, storetest.Bulk(3, "b")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Objects(ctx, aptgraph.ObjectFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 6 {
+		t.Fatalf("%d objects, want 6", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		if !got[i].DateAdded.After(got[i-1].DateAdded) {
+			t.Errorf("date_added %d = %v, not after %v", i, got[i].DateAdded, got[i-1].DateAdded)
+		}
+	}
+	if want := time.Date(2030, 1, 1, 0, 0, 0, 5000, time.UTC); !got[5].DateAdded.Equal(want) {
+		t.Errorf("last date_added = %v, want %v (1µs steps after the clock went back)", got[5].DateAdded, want)
+	}
+}
+
+// TestSeqIsCommitOrder holds one write open while another commits: the
+// later committer must get the later seq, or a reader paging by seq in
+// between would skip the slow write's rows.
+func TestSeqIsCommitOrder(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	s.beforeCommit = func() error {
+		select {
+		case entered <- struct{}{}:
+			<-release // the first write waits here, holding its transaction open
+		default:
+		}
+		return nil
+	}
+	slow := make(chan error, 1)
+	go func() {
+		_, err := s.Write(ctx, storetest.Bulk(2, "slow"))
+		slow <- err
+	}()
+	<-entered
+	fast := make(chan error, 1)
+	go func() {
+		_, err := s.Write(ctx, storetest.Bulk(2, "fast"))
+		fast <- err
+	}()
+	// The fast write must wait for the slow one: nothing is committed yet.
+	select {
+	case err := <-fast:
+		t.Fatalf("the second write finished (%v) while the first held the lock", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	page, _ := s.Objects(ctx, aptgraph.ObjectFilter{})
+	if len(page) != 0 {
+		t.Errorf("a reader sees %d objects before any write committed", len(page))
+	}
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-fast; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Objects(ctx, aptgraph.ObjectFilter{})
+	if len(got) != 4 || !strings.Contains(got[0].Object.Name, "slow") || !strings.Contains(got[3].Object.Name, "fast") {
+		t.Errorf("objects in seq order: %v; want the slow write's first", names(got))
+	}
+}
+
+func names(objs []*aptgraph.StoredObject) []string {
+	var out []string
+	for _, o := range objs {
+		out = append(out, o.Object.Name)
+	}
+	return out
+}
+
+// BenchmarkWriteReport writes one typical report per iteration.
+func BenchmarkWriteReport(b *testing.B) {
+	ctx := context.Background()
+	s := openTest(b)
+	batches := make([]*aptgraph.Batch, b.N)
+	objs := 0
+	for i := range batches {
+		batches[i] = storetest.Report(i)
+		objs += len(batches[i].Objects)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Write(ctx, batches[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(objs)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkWriteBulk writes 25,000 new objects in one batch without Merge.
+func BenchmarkWriteBulk(b *testing.B) {
+	const n = 25000
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s := openTest(b)
+		batch := storetest.Bulk(n, "bulk")
+		b.StartTimer()
+		if _, err := s.Write(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "objects/s")
+}

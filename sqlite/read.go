@@ -1,0 +1,235 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/stix"
+)
+
+// Object returns the newest version of an object.
+func (s *Store) Object(ctx context.Context, id string) (*aptgraph.StoredObject, error) {
+	row := s.reader.QueryRowContext(ctx, `SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw
+		FROM latest l JOIN object_versions v ON v.seq = l.seq WHERE l.id = ?`, id)
+	o, err := scanObject(row)
+	if err == sql.ErrNoRows {
+		return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "object %s not found", id)
+	} else if err != nil {
+		return nil, FormatError(fmt.Errorf("read object %s: %w", id, err))
+	}
+	return o, nil
+}
+
+// Objects returns the objects that match f, in write order.
+func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgraph.StoredObject, error) {
+	var q query
+	if f.Collection != "" {
+		var id string
+		err := s.reader.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ? OR alias = ?`,
+			f.Collection, f.Collection).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", f.Collection)
+		} else if err != nil {
+			return nil, FormatError(fmt.Errorf("find collection: %w", err))
+		}
+		// The order, the cursor and date_added are those of the additions to
+		// the collection, and first and last count only its versions.
+		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.raw
+			FROM collection_objects m JOIN object_versions v ON v.seq = m.version_seq
+			WHERE m.collection_id = ?`, id)
+		if f.AfterSeq > 0 {
+			q.add(` AND m.seq > ?`, f.AfterSeq)
+		}
+		if !f.AddedAfter.IsZero() {
+			q.add(` AND m.date_added > ?`, micros(f.AddedAfter))
+		}
+		newer := func(cmp string) string {
+			return `NOT EXISTS (SELECT 1 FROM collection_objects m2 JOIN object_versions v2 ON v2.seq = m2.version_seq
+				WHERE m2.collection_id = m.collection_id AND v2.id = v.id AND v2.modified ` + cmp + ` v.modified)`
+		}
+		if err := versionFilter(&q, f, newer(">"), newer("<")); err != nil {
+			return nil, err
+		}
+	} else {
+		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw FROM object_versions v WHERE 1`)
+		if f.AfterSeq > 0 {
+			q.add(` AND v.seq > ?`, f.AfterSeq)
+		}
+		if !f.AddedAfter.IsZero() {
+			q.add(` AND v.date_added > ?`, micros(f.AddedAfter))
+		}
+		if err := versionFilter(&q, f, `v.seq IN (SELECT seq FROM latest)`,
+			`NOT EXISTS (SELECT 1 FROM object_versions v2 WHERE v2.id = v.id AND v2.modified < v.modified)`); err != nil {
+			return nil, err
+		}
+	}
+	q.in(" AND v.id", f.IDs)
+	q.in(" AND v.type", f.Types)
+	q.in(" AND v.spec_version", f.SpecVersions)
+	if f.Name != "" {
+		q.add(` AND v.id IN (SELECT id FROM object_names WHERE name = ?)`, aptgraph.NameKey(f.Name))
+	}
+	if f.MaxTLP != nil {
+		q.add(` AND v.tlp <= ?`, int(*f.MaxTLP))
+	}
+	if f.Collection != "" {
+		q.add(` ORDER BY m.seq`)
+	} else {
+		q.add(` ORDER BY v.seq`)
+	}
+	if f.Limit > 0 {
+		q.add(` LIMIT ?`, f.Limit)
+	}
+
+	rows, err := s.reader.QueryContext(ctx, q.sql.String(), q.args...)
+	if err != nil {
+		return nil, FormatError(fmt.Errorf("read objects: %w", err))
+	}
+	defer rows.Close()
+	var out []*aptgraph.StoredObject
+	for rows.Next() {
+		o, err := scanObject(rows)
+		if err != nil {
+			return nil, FormatError(fmt.Errorf("read objects: %w", err))
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(fmt.Errorf("read objects: %w", err))
+	}
+	return out, nil
+}
+
+// versionFilter adds f's choice of versions to q; last and first are the
+// conditions that select the newest and the oldest version of an object.
+func versionFilter(q *query, f aptgraph.ObjectFilter, last, first string) error {
+	versions := f.Versions
+	if len(versions) == 0 {
+		versions = []string{aptgraph.VersionLast}
+		if f.AllVersions {
+			versions = []string{aptgraph.VersionAll}
+		}
+	}
+	var conds []string
+	var args []any
+	for _, v := range versions {
+		switch v {
+		case aptgraph.VersionAll:
+			return nil
+		case aptgraph.VersionLast:
+			conds = append(conds, last)
+		case aptgraph.VersionFirst:
+			conds = append(conds, first)
+		default:
+			t, err := aptgraph.ParseVersionKey(v)
+			if err != nil {
+				return aptgraph.WrapError(aptgraph.EINVALID, fmt.Sprintf("version %q is not first, last, all or a timestamp", v), err)
+			}
+			conds = append(conds, `v.modified = ?`)
+			args = append(args, aptgraph.DateAddedKey(t))
+		}
+	}
+	q.add(" AND ("+strings.Join(conds, " OR ")+")", args...)
+	return nil
+}
+
+// Relationships returns the newest versions of the relationships that match
+// f, in write order.
+func (s *Store) Relationships(ctx context.Context, f aptgraph.RelationshipFilter) ([]*stix.Object, error) {
+	var q query
+	q.add(`SELECT v.raw FROM relationships r JOIN object_versions v ON v.seq = r.seq WHERE 1`)
+	q.in(" AND r.source_ref", f.SourceRefs)
+	q.in(" AND r.target_ref", f.TargetRefs)
+	q.in(" AND r.relationship_type", f.Types)
+	if len(f.AnyRefs) > 0 {
+		q.in(" AND (r.source_ref", f.AnyRefs)
+		q.in(" OR r.target_ref", f.AnyRefs)
+		q.add(")")
+	}
+	if f.CreatedByRef != "" {
+		q.add(` AND r.created_by_ref = ?`, f.CreatedByRef)
+	}
+	q.add(` ORDER BY r.seq`)
+	if f.Limit > 0 {
+		q.add(` LIMIT ?`, f.Limit)
+	}
+	rows, err := s.reader.QueryContext(ctx, q.sql.String(), q.args...)
+	if err != nil {
+		return nil, FormatError(fmt.Errorf("read relationships: %w", err))
+	}
+	defer rows.Close()
+	var out []*stix.Object
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, FormatError(fmt.Errorf("read relationships: %w", err))
+		}
+		o := new(stix.Object)
+		if err := json.Unmarshal([]byte(raw), o); err != nil {
+			return nil, FormatError(fmt.Errorf("decode relationship: %w", err))
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(fmt.Errorf("read relationships: %w", err))
+	}
+	return out, nil
+}
+
+// ReportText returns the normalised text stored with a report.
+func (s *Store) ReportText(ctx context.Context, reportID string) (string, error) {
+	var text string
+	err := s.reader.QueryRowContext(ctx, `SELECT text FROM reports WHERE id = ?`, reportID).Scan(&text)
+	switch {
+	case err == sql.ErrNoRows || err == nil && text == "":
+		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "no text stored for report %s", reportID)
+	case err != nil:
+		return "", FormatError(fmt.Errorf("read report text: %w", err))
+	}
+	return text, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanObject(row scanner) (*aptgraph.StoredObject, error) {
+	var (
+		o         aptgraph.StoredObject
+		dateAdded int64
+		tlp       int
+		raw       string
+	)
+	if err := row.Scan(&o.Seq, &dateAdded, &tlp, &o.Version, &raw); err != nil {
+		return nil, err
+	}
+	o.DateAdded, o.TLP, o.Raw = fromMicros(dateAdded), stix.TLP(tlp), json.RawMessage(raw)
+	o.Object = new(stix.Object)
+	if err := json.Unmarshal(o.Raw, o.Object); err != nil {
+		return nil, fmt.Errorf("decode stored object: %w", err)
+	}
+	return &o, nil
+}
+
+// query builds a statement and its arguments.
+type query struct {
+	sql  strings.Builder
+	args []any
+}
+
+func (q *query) add(sql string, args ...any) {
+	q.sql.WriteString(sql)
+	q.args = append(q.args, args...)
+}
+
+// in adds "<prefix> IN (values)" for a non-empty list. The list travels as
+// one JSON argument, so that its length meets no limit on parameters.
+func (q *query) in(prefix string, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	b, _ := json.Marshal(values)
+	q.add(prefix+" IN (SELECT value FROM json_each(?))", string(b))
+}
