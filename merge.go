@@ -1,7 +1,6 @@
 package aptgraph
 
 import (
-	"bytes"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -27,31 +26,50 @@ import (
 // and re-ingesting a report writes nothing.
 func MergeObject(old, new *stix.Object) (merged *stix.Object, changed bool) {
 	m := cloneObject(old)
+	// changed is tracked as the merge goes, not found by comparing
+	// encodings: an object named in many reports carries much evidence, and
+	// encoding it twice per merge would be most of a write's cost.
+	changed = false
+	grew := func(n, was int) { changed = changed || n != was }
 
 	m.Aliases = unionAliases(m.Name, m.Aliases, new.Aliases)
-	m.Sectors = union(m.Sectors, new.Sectors)
-	m.ObjectRefs = union(m.ObjectRefs, new.ObjectRefs)
-	m.Labels = union(m.Labels, new.Labels)
-	m.ObjectMarkingRefs = union(m.ObjectMarkingRefs, new.ObjectMarkingRefs)
-	m.ThreatActorTypes = union(m.ThreatActorTypes, new.ThreatActorTypes)
-	m.MalwareTypes = union(m.MalwareTypes, new.MalwareTypes)
-	m.ToolTypes = union(m.ToolTypes, new.ToolTypes)
-	m.IndicatorTypes = union(m.IndicatorTypes, new.IndicatorTypes)
-	m.ReportTypes = union(m.ReportTypes, new.ReportTypes)
+	grew(len(m.Aliases), len(old.Aliases))
+	for _, f := range []struct {
+		dst *[]string
+		src []string
+	}{
+		{&m.Sectors, new.Sectors}, {&m.ObjectRefs, new.ObjectRefs}, {&m.Labels, new.Labels},
+		{&m.ObjectMarkingRefs, new.ObjectMarkingRefs}, {&m.ThreatActorTypes, new.ThreatActorTypes},
+		{&m.MalwareTypes, new.MalwareTypes}, {&m.ToolTypes, new.ToolTypes},
+		{&m.IndicatorTypes, new.IndicatorTypes}, {&m.ReportTypes, new.ReportTypes},
+	} {
+		was := len(*f.dst)
+		*f.dst = union(*f.dst, f.src)
+		grew(len(*f.dst), was)
+	}
 	m.KillChainPhases = unionBy(m.KillChainPhases, new.KillChainPhases,
 		func(p stix.KillChainPhase) string { return p.KillChainName + "\x00" + p.PhaseName })
+	grew(len(m.KillChainPhases), len(old.KillChainPhases))
 	m.ExternalReferences = unionBy(m.ExternalReferences, new.ExternalReferences, func(r stix.ExternalReference) string {
 		b, _ := json.Marshal(r) // sorted hashes: equal references give equal bytes
 		return string(b)
 	})
+	grew(len(m.ExternalReferences), len(old.ExternalReferences))
 	m.Evidence = unionBy(m.Evidence, new.Evidence, func(e stix.Evidence) string {
 		return e.ReportRef + "\x00" + strconv.Itoa(e.Start) + "\x00" + strconv.Itoa(e.End)
 	})
+	grew(len(m.Evidence), len(old.Evidence))
 
-	m.FirstSeen = widen(m.FirstSeen, new.FirstSeen, false)
-	m.LastSeen = widen(m.LastSeen, new.LastSeen, true)
-	m.StartTime = widen(m.StartTime, new.StartTime, false)
-	m.StopTime = widen(m.StopTime, new.StopTime, true)
+	for _, f := range []struct {
+		dst   *string
+		src   string
+		later bool
+	}{{&m.FirstSeen, new.FirstSeen, false}, {&m.LastSeen, new.LastSeen, true},
+		{&m.StartTime, new.StartTime, false}, {&m.StopTime, new.StopTime, true}} {
+		if w := widen(*f.dst, f.src, f.later); w != *f.dst {
+			*f.dst, changed = w, true
+		}
+	}
 
 	for _, f := range []struct {
 		dst *string
@@ -66,22 +84,22 @@ func MergeObject(old, new *stix.Object) (merged *stix.Object, changed bool) {
 		{&m.SourceRef, new.SourceRef}, {&m.TargetRef, new.TargetRef}, {&m.Value, new.Value},
 		{&m.DefinitionType, new.DefinitionType}, {&m.Hedge, new.Hedge}, {&m.SHA256, new.SHA256},
 	} {
-		if *f.dst == "" {
-			*f.dst = f.src
+		if *f.dst == "" && f.src != "" {
+			*f.dst, changed = f.src, true
 		}
 	}
-	if m.Confidence == nil {
-		m.Confidence = clonePtr(new.Confidence)
+	if m.Confidence == nil && new.Confidence != nil {
+		m.Confidence, changed = clonePtr(new.Confidence), true
 	}
-	if m.IsFamily == nil {
-		m.IsFamily = clonePtr(new.IsFamily)
+	if m.IsFamily == nil && new.IsFamily != nil {
+		m.IsFamily, changed = clonePtr(new.IsFamily), true
 	}
-	m.Hashes = fillMap(m.Hashes, new.Hashes)
-	m.Definition = fillMap(m.Definition, new.Definition)
-	m.Extensions = fillMap(m.Extensions, new.Extensions)
-	m.Extra = fillMap(m.Extra, new.Extra)
+	m.Hashes = fillMap(m.Hashes, new.Hashes, &changed)
+	m.Definition = fillMap(m.Definition, new.Definition, &changed)
+	m.Extensions = fillMap(m.Extensions, new.Extensions, &changed)
+	m.Extra = fillMap(m.Extra, new.Extra, &changed)
 
-	if sameJSON(m, old) {
+	if !changed {
 		return m, false
 	}
 	m.Modified = laterModified(old.Modified, new.Modified)
@@ -178,22 +196,18 @@ func widen(a, b string, later bool) string {
 	return a
 }
 
-func fillMap[V any](dst, src map[string]V) map[string]V {
+// fillMap adds to dst the keys of src it lacks, and notes whether it added any.
+func fillMap[V any](dst, src map[string]V, changed *bool) map[string]V {
 	for k, v := range src {
 		if _, ok := dst[k]; !ok {
 			if dst == nil {
 				dst = make(map[string]V, len(src))
 			}
 			dst[k] = v
+			*changed = true
 		}
 	}
 	return dst
-}
-
-func sameJSON(a, b *stix.Object) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 // laterModified returns the modified timestamp of a merged version: one

@@ -179,6 +179,27 @@ func TestMergeObject(t *testing.T) {
 			want: group(func(o *stix.Object) { o.Confidence = new(50) }),
 		},
 		{
+			name: "hashes and kill chain phases filled",
+			old: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "aa"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "mitre-attack", PhaseName: "execution"}}},
+			new: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "bb", "SHA-256": "cc"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "mitre-attack", PhaseName: "execution"},
+					{KillChainName: "mitre-attack", PhaseName: "persistence"}}},
+			want: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "aa", "SHA-256": "cc"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "mitre-attack", PhaseName: "execution"},
+					{KillChainName: "mitre-attack", PhaseName: "persistence"}}},
+			wantChanged: true,
+		},
+		{
+			name: "same hashes and phases is no change",
+			old: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "aa"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "k", PhaseName: "p"}}},
+			new: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "aa"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "k", PhaseName: "p"}}},
+			want: &stix.Object{Type: "file", ID: "file--1", Hashes: map[string]string{"MD5": "aa"},
+				KillChainPhases: []stix.KillChainPhase{{KillChainName: "k", PhaseName: "p"}}},
+		},
+		{
 			name: "observable without timestamps gains evidence, stays without modified",
 			old: &stix.Object{Type: "ipv4-addr", ID: "ipv4-addr--1", Value: "192.0.2.1",
 				Evidence: []stix.Evidence{{ReportRef: report1, Start: 1, End: 2}}},
@@ -212,6 +233,13 @@ func TestMergeObject(t *testing.T) {
 				t.Errorf("changed merge has modified %q, not after old's %q", got.Modified, tt.old.Modified)
 			case changed && tt.old.Modified == "" && got.Modified != "":
 				t.Errorf("merge gave modified %q to an object without one", got.Modified)
+			}
+			// changed must say exactly whether the merge says anything new.
+			same := *got
+			same.Modified = tt.old.Modified
+			sameJSON, _ := json.Marshal(&same)
+			if (string(sameJSON) != string(oldJSON)) != changed {
+				t.Errorf("changed = %v, but the merged object without its modified is\n%s\nand old is\n%s", changed, sameJSON, oldJSON)
 			}
 			want := *tt.want
 			want.Modified = got.Modified

@@ -5,6 +5,7 @@ package extract
 // patterns are given in lower case; word boundaries are checked by the caller.
 type matcher struct {
 	class    [256]uint8 // byte -> alphabet class; 0 = a byte no pattern uses
+	verify   []bool     // per pattern: it holds bytes of the shared class, so a hit must be checked
 	nclass   int
 	next     []int32 // state*nclass + class -> state
 	out      []int32 // state -> first output index into outs, -1 if none
@@ -35,28 +36,50 @@ func lowerByte(c byte) byte {
 // newMatcher compiles patterns (already lower-cased; empty ones are ignored).
 func newMatcher(patterns []string) *matcher {
 	m := &matcher{patterns: patterns}
-	// Alphabet: every byte used by a pattern gets a class, upper-case letters
-	// share the class of their lower-case form.
+	// Alphabet: letters, digits, space, hyphen, period and apostrophe used by
+	// a pattern get a class each (upper-case letters share their lower-case
+	// form's); every other byte a pattern uses shares one class, and hits of
+	// patterns holding such bytes are checked against the text. A small
+	// alphabet keeps the table small enough to stay in cache.
 	var used [256]bool
 	for _, p := range patterns {
 		for i := 0; i < len(p); i++ {
 			used[lowerByte(p[i])] = true
 		}
 	}
+	own := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == ' ' || c == '-' || c == '.' || c == '\''
+	}
 	n := 1
+	shared := uint8(0)
 	for c := 0; c < 256; c++ {
-		if used[c] {
+		if !used[c] {
+			continue
+		}
+		if own(byte(c)) {
 			m.class[c] = uint8(n)
 			n++
-			if n > 255 {
-				break
-			}
+			continue
 		}
+		if shared == 0 {
+			shared = uint8(n)
+			n++
+		}
+		m.class[c] = shared
 	}
 	for c := 'A'; c <= 'Z'; c++ {
 		m.class[c] = m.class[c+'a'-'A']
 	}
 	m.nclass = n
+	m.verify = make([]bool, len(patterns))
+	for i, p := range patterns {
+		for j := 0; j < len(p); j++ {
+			if shared != 0 && m.class[p[j]] == shared {
+				m.verify[i] = true
+				break
+			}
+		}
+	}
 
 	// Trie.
 	type node struct {
@@ -130,11 +153,18 @@ func newMatcher(patterns []string) *matcher {
 			queue = append(queue, t)
 		}
 	}
-	m.next = next
 	m.out = make([]int32, len(nodes))
 	for i, nd := range nodes {
 		m.out[i] = nd.out
 	}
+	// Mark transitions into states with outputs by negating them, so the scan
+	// loop reads only the table for the common case of no output.
+	for i, t := range next {
+		if m.out[t] >= 0 {
+			next[i] = -t - 1
+		}
+	}
+	m.next = next
 	return m
 }
 
@@ -146,11 +176,30 @@ func (m *matcher) find(text string, fn func(acMatch)) {
 	next, out, class := m.next, m.out, &m.class
 	for i := 0; i < len(text); i++ {
 		s = next[s*n+int32(class[text[i]])]
-		if o := out[s]; o >= 0 {
-			for ; o >= 0; o = m.outs[o].link {
+		if s < 0 {
+			s = -s - 1
+			for o := out[s]; o >= 0; o = m.outs[o].link {
 				e := m.outs[o]
-				fn(acMatch{Pattern: int(e.pattern), Start: i + 1 - int(e.length), End: i + 1})
+				start := i + 1 - int(e.length)
+				if m.verify[e.pattern] && !equalFoldASCII(text[start:i+1], m.patterns[e.pattern]) {
+					continue
+				}
+				fn(acMatch{Pattern: int(e.pattern), Start: start, End: i + 1})
 			}
 		}
 	}
+}
+
+// equalFoldASCII reports whether s equals the lower-case pattern p up to
+// ASCII case.
+func equalFoldASCII(s, p string) bool {
+	if len(s) != len(p) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lowerByte(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -107,6 +107,8 @@ type analysis struct {
 	countries map[string][]Span // country ISO2 -> mentions (for the country objects)
 
 	focus        *group
+	unattributed *group // the activity of a report that names no group
+	vendor       string // the vendor the text names most, the publisher of last resort
 	lastClaimant []*party
 	lastClaimPar int
 	personByLast map[string]*person
@@ -115,6 +117,10 @@ type analysis struct {
 // sentence-local view.
 type sview struct {
 	claimantSpans []Span
+	people        []personMention
+	peopleDone    bool
+	gov           []govPhrase
+	govDone       bool
 	claimants     []*party
 	i             int
 	s             sentence
@@ -146,8 +152,9 @@ func (a *analysis) cuesOf(v *sview, k kind) []mention {
 func (a *analysis) run() {
 	d := a.x.dict
 	a.ents, a.cues = d.scan(a.text)
+	a.vendorFallback()
 	extra := findCodeNames(a.text)
-	extra = append(extra, findAnimalNames(a.text)...)
+	extra = append(extra, animalNames(a.text, a.cues)...)
 	a.ents = mergeMentions(a.ents, extra)
 	a.sents = splitSentences(a.text)
 	a.groups = map[string]*group{}
@@ -182,7 +189,6 @@ func (a *analysis) run() {
 		}
 		toks = tokenize(a.text, s.Span, toks)
 		v.toks = toks
-		v.lower = strings.ToLower(a.text[s.Start:s.End])
 		a.sentence(v, strong)
 	}
 }
@@ -297,9 +303,16 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	}
 
 	// Introduced names first: they make weak aliases count.
-	introduced := findIntroduced(text, v.s.Span)
+	introduced := introducedNames(text, v.s.Span, v.cues)
 	introSpans := map[Span]bool{}
 	for _, m := range introduced {
+		if a.malwareIntro(v, m) {
+			if ref := a.softwareByName(m.name); ref >= 0 {
+				a.addUse(v, nil, kSoftware, ref, m)
+			}
+			introSpans[m.Span] = true
+			continue
+		}
 		idx := a.x.lookupGroup(m.name)
 		headNear := a.groupContext(v, m) || hasGroupHeadBefore(v, m, a)
 		switch {
@@ -350,7 +363,7 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	// Parenthetical expansions: "APT40 (Advanced Persistent Threat 40)".
 	// Coreference: "the group", "the hackers", "it" point to the group in focus.
 	coref := false
-	if len(groups) == 0 && a.focus != nil && hasCoref(v.lower) {
+	if len(groups) == 0 && a.focus != nil && a.hasCue(v, kCoref) {
 		groups = append(groups, a.focus)
 		coref = true
 	}
@@ -396,17 +409,10 @@ func looksLikeName(s string) bool {
 var corefPhrases = []string{
 	"the group", "the hackers", "the actor", "the threat actor", "the attackers", "the apt", "the gang",
 	"the operators", "the adversary", "the defendants", "the hacking group", "the crew", "the intruders",
-	"state hackers", "it ", "they ", "its ", "their ", "the campaign",
-}
-
-func hasCoref(lower string) bool {
-	for _, p := range corefPhrases {
-		i := strings.Index(lower, p)
-		if i >= 0 && (i == 0 || !isWordByte(lower[i-1])) {
-			return true
-		}
-	}
-	return false
+	"state hackers", "it", "they", "its", "their", "the campaign", "the intrusions", "the intrusion", "the attacks",
+	"the attack", "the hacks", "the hack", "the breach", "the breaches", "the activity", "the operation",
+	"the cyberattack", "the cyberattacks", "the espionage campaign", "the hacking campaign", "this activity",
+	"this campaign", "these attacks", "these intrusions",
 }
 
 func appendEv(ev []Span, s Span) []Span {
@@ -554,7 +560,10 @@ func (a *analysis) readCountries(v *sview) {
 // readTimes finds "since at least 2013", "between 2011 and 2018", "began in
 // 2016" and gives them to the groups of the sentence.
 func (a *analysis) readTimes(v *sview, groups []*group) {
-	l := v.lower
+	if !hasYear(a.text[v.s.Start:v.s.End]) {
+		return
+	}
+	l := v.low(a)
 	type found struct{ from, to int }
 	var fs []found
 	year := func(s string) int {
@@ -651,6 +660,12 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			if m.e != nil && m.e.weak && !a.softwareContext(v, m) {
 				continue
 			}
+			// A plain capitalised word followed by another ("Deputy Attorney
+			// General") is part of a longer name, unless the words around it
+			// say it is software.
+			if m.e != nil && isPlainCapWord(m.name) && a.nextIsCap(m.End, v.s.End) && !a.softwareContext(v, m) {
+				continue
+			}
 			a.addUse(v, groups, kSoftware, int(m.ref), m)
 		case kTechnique:
 			a.addUse(v, groups, kTechnique, int(m.ref), m)
@@ -661,6 +676,26 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	}
 	for _, m := range a.techCues(v) {
 		a.addUse(v, groups, kTechnique, int(m.ref), m)
+	}
+	// Phishing with attachments or links is the sub-technique.
+	for _, m := range v.ents {
+		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {
+			l := v.low(a)
+			if strings.Contains(l, "attachment") {
+				a.addUseID(v, groups, "T1566.001", m)
+			}
+			if strings.Contains(l, " link") || strings.Contains(l, " url") {
+				a.addUseID(v, groups, "T1566.002", m)
+			}
+			break
+		}
+	}
+}
+
+// addUseID adds a technique use by ATT&CK id.
+func (a *analysis) addUseID(v *sview, groups []*group, id string, m mention) {
+	if i, ok := a.x.techIndex[id]; ok {
+		a.addUse(v, groups, kTechnique, i, m)
 	}
 }
 
@@ -709,4 +744,69 @@ func (v *sview) inClaimant(sp Span) bool {
 		}
 	}
 	return false
+}
+
+// low returns the sentence in lower case, computed once.
+func (v *sview) low(a *analysis) string {
+	if v.lower == "" {
+		v.lower = strings.ToLower(a.text[v.s.Start:v.s.End])
+	}
+	return v.lower
+}
+
+// hasYear reports whether s holds a year from 1980 to 2099.
+func hasYear(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		c := s[i]
+		if (c == '1' && s[i+1] == '9' || c == '2' && s[i+1] == '0') && s[i+2] >= '0' && s[i+2] <= '9' && s[i+3] >= '0' && s[i+3] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// malwareIntro reports whether an introduced name follows a malware word:
+// "a backdoor known as WellMess".
+func (a *analysis) malwareIntro(v *sview, m mention) bool {
+	before := strings.ToLower(a.text[max(v.s.Start, m.Start-45):m.Start])
+	for _, k := range []string{"malware", "backdoor", "trojan", "rat ", "loader", "implant", "ransomware", "tool",
+		"dropper", "stealer", "botnet", "wiper", "downloader", "web shell", "webshell", "rootkit", "worm", "spyware", "variant", "payload", "exploit"} {
+		if strings.Contains(before, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// softwareByName returns the index of the software called name, or -1.
+func (a *analysis) softwareByName(name string) int {
+	for _, e := range a.x.entriesAt(name) {
+		if e.kind == kSoftware {
+			return int(e.ref)
+		}
+	}
+	return -1
+}
+
+// isPlainCapWord reports whether s is one capitalised word of letters with
+// no inner capitals or digits ("Deputy", not "PlugX").
+func isPlainCapWord(s string) bool {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// nextIsCap reports whether the word after position i starts with a capital.
+func (a *analysis) nextIsCap(i, end int) bool {
+	if i+1 >= end || a.text[i] != ' ' {
+		return false
+	}
+	c := a.text[i+1]
+	return c >= 'A' && c <= 'Z'
 }

@@ -99,6 +99,12 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 	b.add(stix.TLPMarking(opt.TLP))
 
 	groupID := map[*group]string{}
+	if g := a.unattributed; g != nil {
+		name := "Unattributed activity: " + reportName(doc, a.text)
+		id := stix.NewID("campaign", sha)
+		b.add(&stix.Object{Type: "campaign", ID: id, Name: name, Evidence: b.ev(g.ev)})
+		groupID[g] = id
+	}
 	for _, g := range a.groupList {
 		if len(g.ev) == 0 {
 			continue
@@ -159,7 +165,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 
 	// Claimants and claims.
 	partyID := map[*party]string{}
-	claimant := func(p *party) string {
+	claimant := func(p *party, ev []Span) string {
 		if id, ok := partyID[p]; ok {
 			return id
 		}
@@ -173,9 +179,10 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			o.Sectors = []string{"government-national"}
 		}
 		b.add(o)
+		o.Evidence = b.ev(ev)
 		if p.country != "" {
-			loc := b.location(p.country, nil)
-			b.rel("located-at", id, loc, nil)
+			loc := b.location(p.country, ev)
+			b.rel("located-at", id, loc, ev)
 		}
 		partyID[p] = id
 		return id
@@ -186,7 +193,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			continue
 		}
 		sid := sponsorID[c.sponsor]
-		by := claimant(c.by)
+		by := claimant(c.by, c.ev)
 		r := b.rel("attributed-to", gid, sid, c.ev, by, sha)
 		r.CreatedByRef = by
 		if c.confidence >= 0 {
@@ -315,7 +322,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		if by == nil {
 			by = a.publisher()
 		}
-		r.CreatedByRef = claimant(by)
+		r.CreatedByRef = claimant(by, []Span{t.ev})
 	}
 
 	// Indicators.
@@ -417,7 +424,7 @@ func (b *builder) indicators(text string) {
 				ExternalReferences: []stix.ExternalReference{{SourceName: "cve", ExternalID: m.Value}}})
 			continue
 		}
-		sco := observable(m)
+		sco := ioc.Observable(m)
 		if sco == nil {
 			continue
 		}
@@ -441,26 +448,4 @@ func (a *analysis) sentenceOf(s, e int) Span {
 		return a.sents[i].Span
 	}
 	return Span{s, e}
-}
-
-func observable(m ioc.Match) *stix.Object {
-	switch m.Type {
-	case ioc.IPv4, ioc.IPv6, ioc.CIDR:
-		typ := "ipv4-addr"
-		if strings.Contains(m.Value, ":") {
-			typ = "ipv6-addr"
-		}
-		return &stix.Object{Type: typ, ID: stix.ObservableID(typ, map[string]any{"value": m.Value}), Value: m.Value}
-	case ioc.Domain:
-		return &stix.Object{Type: "domain-name", ID: stix.ObservableID("domain-name", map[string]any{"value": m.Value}), Value: m.Value}
-	case ioc.URL:
-		return &stix.Object{Type: "url", ID: stix.ObservableID("url", map[string]any{"value": m.Value}), Value: m.Value}
-	case ioc.Email:
-		return &stix.Object{Type: "email-addr", ID: stix.ObservableID("email-addr", map[string]any{"value": m.Value}), Value: m.Value}
-	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.SHA512:
-		alg := map[ioc.Type]string{ioc.MD5: "MD5", ioc.SHA1: "SHA-1", ioc.SHA256: "SHA-256", ioc.SHA512: "SHA-512"}[m.Type]
-		h := map[string]string{alg: m.Value}
-		return &stix.Object{Type: "file", ID: stix.ObservableID("file", map[string]any{"hashes": h}), Hashes: h}
-	}
-	return nil
 }

@@ -65,6 +65,14 @@ type govPhrase struct {
 // govPhrases finds "Japan's Foreign Ministry", "the Chinese government",
 // "the government of China", "China-nexus", "Russian state-sponsored".
 func (a *analysis) govPhrases(v *sview) []govPhrase {
+	if !v.govDone {
+		v.gov = a.govPhrasesOnce(v)
+		v.govDone = true
+	}
+	return v.gov
+}
+
+func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 	var out []govPhrase
 	text := a.text
 	for _, m := range v.ents {
@@ -72,7 +80,7 @@ func (a *analysis) govPhrases(v *sview) []govPhrase {
 			continue
 		}
 		c := a.x.dict.countries[m.ref]
-		rest := text[m.End:v.s.End]
+		rest := text[m.End:min(v.s.End, m.End+40)]
 		lrest := strings.ToLower(rest)
 		for _, suf := range sponsorSuffixes {
 			if strings.HasPrefix(lrest, suf) && (len(lrest) == len(suf) || !isWordByte(lrest[len(suf)])) {
@@ -128,6 +136,7 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 		a.lastClaimPar = v.s.Para
 	}
 	if len(groups) == 0 {
+		a.concurAcross(v, gov, claimants)
 		return
 	}
 	var cands []sponsorCand
@@ -156,6 +165,11 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 		}
 		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short})
 	}
+	for _, u := range a.securityBureaus(v) {
+		if !inClaimant(u.Span) {
+			cands = append(cands, u)
+		}
+	}
 	for _, u := range a.units(v) {
 		if !inClaimant(u.Span) {
 			cands = append(cands, u)
@@ -169,6 +183,19 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 	// A sponsor named inside a longer one ("Unit 61419 of the PLA") folds into it.
 	cands = foldSponsors(cands)
 	if len(cands) == 0 {
+		// "state-sponsored actor based in China": the state of the country named.
+		if a.hasCue(v, kAttribution) && stateWords(v.low(a)) {
+			for _, m := range v.ents {
+				if m.kind == kCountry && !inClaimant(m.Span) {
+					c := a.x.dict.countries[m.ref]
+					cands = append(cands, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+					break
+				}
+			}
+		}
+	}
+	if len(cands) == 0 {
+		a.concurAcross(v, gov, claimants)
 		return
 	}
 	// Origin: the sponsor's country is also the group's.
@@ -427,7 +454,7 @@ func (a *analysis) hedges(v *sview) []string {
 
 // publisher is the claimant of last resort: the document's own source.
 func (a *analysis) publisher() *party {
-	name := a.x.publisherName(a.doc())
+	name := a.x.publisherName(a.doc(), a.vendor)
 	return a.party(name, "", "organization", true)
 }
 
@@ -459,8 +486,12 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		spans = append(spans, sp)
 	}
 	text := a.text
+	seg := text[v.s.Start:v.s.End]
+	if !a.hasCue(v, kReporting) && !strings.Contains(seg, "ccording to ") {
+		return nil, nil
+	}
 	// "according to X"
-	if i := strings.Index(v.lower, "according to "); i >= 0 {
+	if i := strings.Index(v.low(a), "according to "); i >= 0 {
 		from := v.s.Start + i + len("according to ")
 		for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+80)}) {
 			add(c.p, c.Span)
@@ -474,12 +505,13 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		}
 		// Window: back to the sentence start, a closing quote or a clause mark.
 		ws := v.s.Start
-		seg := text[v.s.Start:rv.Start]
+		seg := text[max(v.s.Start, rv.Start-150):rv.Start]
+		segStart := rv.Start - len(seg)
 		if k := strings.LastIndexAny(seg, "\";:"); k >= 0 {
-			ws = v.s.Start + k + 1
+			ws = segStart + k + 1
 		}
-		if k := lastClauseWord(seg); k >= 0 && v.s.Start+k > ws {
-			ws = v.s.Start + k
+		if k := lastClauseWord(seg); k >= 0 && segStart+k > ws {
+			ws = segStart + k
 		}
 		ws = max(ws, rv.Start-120)
 		cs := a.claimantCands(v, gov, Span{ws, rv.Start})
@@ -502,7 +534,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 	}
 	// Passive: "attributed to X by Y".
 	if len(out) == 0 {
-		if i := strings.Index(v.lower, " by "); i >= 0 && a.hasCue(v, kReporting) {
+		if i := strings.Index(v.low(a), " by "); i >= 0 && a.hasCue(v, kReporting) {
 			from := v.s.Start + i + 4
 			for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+60)}) {
 				if c.p.vendor || c.p.class != "individual" {
@@ -732,4 +764,85 @@ func theName(country, pattern string) string {
 		return "the " + country
 	}
 	return country
+}
+
+// concurAcross handles a sentence that agrees with a claim made before it:
+// "The CSE concurred with the assessment of the NCSC and the NSA." Each
+// claimant of the sentence, and each body agreed with, takes on the claims
+// of the bodies agreed with (or, when none is named, the latest claims).
+func (a *analysis) concurAcross(v *sview, gov []govPhrase, claimants []*party) {
+	if !a.hasCue(v, kConcur) || len(claimants) == 0 || len(a.claimList) == 0 || a.hasCue(v, kNegation) {
+		return
+	}
+	with := a.concurring(v, gov)
+	var base []*claim
+	for _, c := range a.claimList {
+		for _, w := range with {
+			if c.by == w {
+				base = append(base, c)
+			}
+		}
+	}
+	if len(base) == 0 {
+		last := a.claimList[len(a.claimList)-1]
+		for _, c := range a.claimList {
+			if c.group == last.group {
+				base = append(base, c)
+			}
+		}
+	}
+	for _, c := range base {
+		for _, p := range append(append([]*party{}, claimants...), with...) {
+			if p != c.by {
+				a.addClaim(p, c.group, c.sponsor, -1, "", nil, v.s.Span)
+			}
+		}
+	}
+}
+
+// stateWords reports whether a sentence says a state stands behind a group
+// without naming the state's organ.
+func stateWords(l string) bool {
+	for _, w := range []string{"state-sponsored", "state sponsored", "nation-state", "nation state", "state-backed", "state-linked", "government-backed", "government-sponsored", "state actor", "state-affiliated"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// securityBureaus finds provincial or city state-security offices: "Tianjin
+// State Security Bureau", "Hainan Department of State Security".
+func (a *analysis) securityBureaus(v *sview) []sponsorCand {
+	var out []sponsorCand
+	seg := a.text[v.s.Start:v.s.End]
+	for _, suf := range []string{" State Security Bureau", " State Security Department", " Department of State Security", " Bureau of State Security"} {
+		for off := 0; ; {
+			i := strings.Index(seg[off:], suf)
+			if i < 0 {
+				break
+			}
+			e := off + i + len(suf)
+			s := off + i
+			off = e
+			// The capitalised place name before it.
+			j := s
+			for j > 0 && isWordByte(seg[j-1]) {
+				j--
+			}
+			if j == s || seg[j] < 'A' || seg[j] > 'Z' {
+				continue
+			}
+			known := false
+			for _, m := range v.ents {
+				if m.kind == kBody && m.Start <= v.s.Start+j && v.s.Start+e <= m.End {
+					known = true
+				}
+			}
+			if !known {
+				out = append(out, sponsorCand{Span{v.s.Start + j, v.s.Start + e}, seg[j:e], "CN", ""})
+			}
+		}
+	}
+	return out
 }

@@ -27,6 +27,9 @@ const (
 	kTarget                      // a targeting cue
 	kGroupHead                   // a noun that goes with a group name
 	kConcur                      // a concurrence cue
+	kIntro                       // a phrase after which a text names a group ("known as")
+	kCoref                       // a phrase that points back to a group ("the group")
+	kAnimal                      // a vendor name suffix ("Typhoon", "Panda")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -156,14 +159,31 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, false), weak: isWeakName(n, weakWords) || len(n) <= 4})
 		}
 	}
+	// Techniques by id, and by name. Several ATT&CK domains reuse a name
+	// (Masquerading is enterprise, mobile and ICS); the technique groups use
+	// most in the reference data wins, and ICS ids never match by name.
+	used := map[string]int{}
+	for _, g := range f.Groups {
+		for _, t := range g.Techniques {
+			used[t]++
+		}
+	}
 	techByID := map[string]int{}
+	byName := map[string]int{}
 	for i := range f.Techniques {
 		t := &f.Techniques[i]
 		techByID[t.ID] = i
 		add(t.ID, entry{kind: kTechnique, ref: int32(i), caseMode: 2})
-		if usableTechniqueName(t.Name) {
-			add(t.Name, entry{kind: kTechnique, ref: int32(i)})
+		if !usableTechniqueName(t.Name) || strings.HasPrefix(t.ID, "T0") {
+			continue
 		}
+		k := strings.ToLower(t.Name)
+		if j, ok := byName[k]; !ok || used[t.ID] > used[f.Techniques[j].ID] {
+			byName[k] = i
+		}
+	}
+	for k, i := range byName {
+		add(k, entry{kind: kTechnique, ref: int32(i)})
 	}
 	for phrase, id := range techniqueCues {
 		if i, ok := techByID[id]; ok {
@@ -209,6 +229,15 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range concurCues {
 		add(w, entry{kind: kConcur})
+	}
+	for _, w := range introducers {
+		add(strings.TrimSpace(w), entry{kind: kIntro})
+	}
+	for _, w := range corefPhrases {
+		add(strings.TrimSpace(w), entry{kind: kCoref})
+	}
+	for _, w := range animalSuffixes {
+		add(w, entry{kind: kAnimal, caseMode: 1})
 	}
 	d.m = newMatcher(patterns)
 	return d

@@ -28,6 +28,7 @@ type Extractor struct {
 	dict       *dictionary
 	groupNames map[string][]int // normalised name -> indices in facts.Groups
 	patIndex   map[string]int   // lower-case pattern -> index in dict.entries
+	techIndex  map[string]int   // ATT&CK id -> index in facts.Techniques
 }
 
 // Options adjust one extraction.
@@ -60,6 +61,10 @@ func New(f *kb.Facts) *Extractor {
 			seen[k] = true
 			x.groupNames[k] = append(x.groupNames[k], i)
 		}
+	}
+	x.techIndex = map[string]int{}
+	for i, t := range f.Techniques {
+		x.techIndex[t.ID] = i
 	}
 	x.dict = buildDictionary(f, weakWords())
 	for i, p := range x.dict.m.patterns {
@@ -94,7 +99,7 @@ func (x *Extractor) entriesAt(surface string) []entry {
 
 // publisherName names the source of a document: the vendor its URL belongs
 // to, else the vendor the text names most, else the URL's host.
-func (x *Extractor) publisherName(doc *aptgraph.Document) string {
+func (x *Extractor) publisherName(doc *aptgraph.Document, vendor string) string {
 	if doc == nil {
 		return "Unknown source"
 	}
@@ -109,6 +114,9 @@ func (x *Extractor) publisherName(doc *aptgraph.Document) string {
 				}
 			}
 		}
+	}
+	if vendor != "" {
+		return vendor
 	}
 	if host != "" {
 		return host
@@ -125,7 +133,6 @@ func (x *Extractor) Extract(doc *aptgraph.Document, opt Options) (*Result, error
 	}
 	a := &analysis{x: x, text: text, docRef: doc}
 	a.run()
-	a.vendorFallback()
 	return a.assemble(doc, opt), nil
 }
 
@@ -133,8 +140,28 @@ func (x *Extractor) Extract(doc *aptgraph.Document, opt Options) (*Result, error
 func (a *analysis) doc() *aptgraph.Document { return a.docRef }
 
 // vendorFallback: when the document's URL names no vendor, the vendor the text
-// names most stands in as its publisher.
-func (a *analysis) vendorFallback() {}
+// names most stands in as its publisher ("Microsoft has uncovered ...").
+func (a *analysis) vendorFallback() {
+	count := map[int32]int{}
+	first := map[int32]int{}
+	for _, m := range a.ents {
+		if m.kind == kBody && bodies[m.ref].Vendor {
+			if _, ok := first[m.ref]; !ok {
+				first[m.ref] = m.Start
+			}
+			count[m.ref]++
+		}
+	}
+	best, bestN := int32(-1), 0
+	for r, n := range count {
+		if n > bestN || n == bestN && first[r] < first[best] {
+			best, bestN = r, n
+		}
+	}
+	if best >= 0 {
+		a.vendor = bodies[best].Name
+	}
+}
 
 // SHA256 returns the hex SHA-256 of the normalised text, the report's identity.
 func SHA256(normalised string) string {

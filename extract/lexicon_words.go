@@ -140,6 +140,7 @@ var attributionCues = []string{
 	"military unit", "intelligence service", "intelligence agency", "government", "state actor", "state actors",
 	"nation-state", "nation state", "state hackers", "state-backed", "government-backed", "government hackers",
 	"government-sponsored", "working with", "worked with", "worked for", "cooperating with", "in league with",
+	"traced", "traced to", "traced back to", "in association with", "acted for", "acting at",
 }
 
 // targetCues mark a sentence that says whom or what a group hit.

@@ -39,6 +39,18 @@ func Normalize(s string) string {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
+		// Fast path: a run of printable ASCII other than space goes through as is.
+		if c > ' ' && c < 0x7f {
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			flush()
+			atStart = false
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch c {

@@ -87,40 +87,27 @@ var animalSuffixes = []string{
 	"Ocelot", "Lynx",
 }
 
-// findAnimalNames finds "<Capitalised word> <Suffix>" names such as Volt Typhoon.
-func findAnimalNames(text string) []mention {
+// animalNames finds "<Capitalised word> <Suffix>" names such as Volt
+// Typhoon, at the suffix cues the dictionary found.
+func animalNames(text string, cues []mention) []mention {
 	var out []mention
-	for _, suf := range animalSuffixes {
-		pat := " " + suf
-		for off := 0; ; {
-			i := strings.Index(text[off:], pat)
-			if i < 0 {
-				break
-			}
-			sp := off + i
-			e := sp + len(pat)
-			off = e
-			if e < len(text) && isWordByte(text[e]) {
-				continue
-			}
-			// The word before: capitalised, letters (and digits) only.
-			s := sp
-			for s > 0 && (isWordByte(text[s-1]) || text[s-1] == '-') {
-				s--
-			}
-			if s == sp {
-				continue
-			}
-			r, _ := utf8.DecodeRuneInString(text[s:])
-			if !unicode.IsUpper(r) {
-				continue
-			}
-			w := text[s:sp]
-			if isStopCap(w) {
-				continue
-			}
-			out = append(out, mention{Span: Span{s, e}, kind: kGroup, ref: -1, name: text[s:e]})
+	for _, c := range cues {
+		if c.kind != kAnimal || c.Start < 2 || text[c.Start-1] != ' ' {
+			continue
 		}
+		sp := c.Start - 1
+		s := sp
+		for s > 0 && (isWordByte(text[s-1]) || text[s-1] == '-') {
+			s--
+		}
+		if s == sp {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(text[s:])
+		if !unicode.IsUpper(r) || isStopCap(text[s:sp]) {
+			continue
+		}
+		out = append(out, mention{Span: Span{s, c.End}, kind: kGroup, ref: -1, name: text[s:c.End]})
 	}
 	return out
 }
@@ -149,27 +136,19 @@ var introducers = []string{
 	"code-named ", "nicknamed ", "labeled ", "labelled ",
 }
 
-// findIntroduced finds names that follow an introducer: "a group known as
-// Tick", "hackers dubbed \"Volt Typhoon\"". Each result's name is the name as
-// written, without quotes; callers decide whether it is a group.
-func findIntroduced(text string, s Span) []mention {
+// introducedNames finds names that follow an introducer cue: "a group
+// known as Tick", "hackers dubbed \"Volt Typhoon\"". Each result's name is
+// the name as written, without quotes; callers decide whether it is a group.
+func introducedNames(text string, s Span, cues []mention) []mention {
 	var out []mention
 	seg := text[s.Start:s.End]
-	lower := strings.ToLower(seg)
-	for _, intro := range introducers {
-		for off := 0; ; {
-			i := strings.Index(lower[off:], intro)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			off = p + len(intro)
-			if p > 0 && isWordByte(seg[p-1]) {
-				continue
-			}
-			for _, nm := range readNames(seg, off) {
-				out = append(out, mention{Span: Span{s.Start + nm.Start, s.Start + nm.End}, kind: kGroup, ref: -1, name: seg[nm.Start:nm.End]})
-			}
+	for _, c := range cues {
+		if c.kind != kIntro {
+			continue
+		}
+		off := c.End - s.Start
+		for _, nm := range readNames(seg, off) {
+			out = append(out, mention{Span: Span{s.Start + nm.Start, s.Start + nm.End}, kind: kGroup, ref: -1, name: seg[nm.Start:nm.End]})
 		}
 	}
 	return out

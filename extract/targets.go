@@ -16,7 +16,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		groups = []*group{a.focus}
 	}
 	if len(groups) == 0 {
-		return
+		// No group named yet: the report's activity itself is the source.
+		if a.unattributed == nil {
+			a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
+		}
+		a.unattributed.ev = appendEv(a.unattributed.ev, v.s.Span)
+		groups = []*group{a.unattributed}
 	}
 	sponsorCountries := map[string]bool{}
 	for _, g := range a.govPhrases(v) {
@@ -81,7 +86,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			victimHead = i+1 < len(ents) && ents[i+1].kind == kSector || strings.Contains(after, "airport") || strings.Contains(after, "agency")
 		}
 		prep := false
-		for _, p := range []string{"against", "in", "targeting", "targeted", "including", "on", "into", "at", "hit", "from", "across", "attacked", "attacking", "breached", "compromised", "to", "and", "include", "includes", "included", "targets", "victims", "entities", "organizations", "of"} {
+		for _, p := range []string{"against", "in", "targeting", "targeted", "including", "on", "into", "at", "hit", "from", "across", "attacked", "attacking", "breached", "compromised", "include", "includes", "included", "targets", "victims", "entities", "organizations", "inside", "throughout"} {
 			if strings.HasSuffix(prev, p) || strings.HasSuffix(prev, p+" the") {
 				prep = true
 				break
@@ -94,6 +99,14 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			}
 			if !victimHead {
 				continue
+			}
+		}
+		if !victimHead && !prep && i > 0 && ents[i-1].kind == kCountry && isListGap(a.between(ents[i-1].End, m.Start)) {
+			prevISO := a.x.dict.countries[ents[i-1].ref].ISO2
+			for _, g := range groups {
+				if _, ok := a.targets[g.key+"|country|"+strings.ToLower(prevISO)]; ok {
+					prep = true
+				}
 			}
 		}
 		if !victimHead && !prep {
@@ -131,7 +144,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 
 func isListGap(s string) bool {
 	switch s {
-	case ", ", " and ", ", and ", " or ", ", or ", " & ", "/":
+	case ", ", " and ", ", and ", " or ", ", or ", " & ", "/", ", the ", " and the ", ", and the ", " and in ", ", in ":
 		return true
 	}
 	return false
@@ -196,6 +209,9 @@ func (a *analysis) sentenceYears(v *sview) [2]int {
 
 func (a *analysis) addTarget(g *group, kind, name string, ev Span, years [2]int) {
 	key := g.key + "|" + kind + "|" + strings.ToLower(name)
+	if kind == "country" {
+		key = g.key + "|country|" + strings.ToLower(name)
+	}
 	t := a.targets[key]
 	if t == nil {
 		t = &targetRel{group: g, kind: kind, name: name}
@@ -271,6 +287,19 @@ func (a *analysis) orgs(v *sview) []orgName {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if !t.isWord() {
+			continue
+		}
+		// A name right after an organisation noun: "energy company Ukrenergo".
+		if i > 0 && orgNouns[toks[i-1].text] && t.isCap() && !t.isAllCaps() && !taken(t.Span) && !isStopCap(t.text) {
+			j := i
+			for j+1 < len(toks) && toks[j+1].isWord() && toks[j+1].isCap() && !isStopCap(toks[j+1].text) {
+				j++
+			}
+			sp := Span{t.Start, toks[j].End}
+			if !v.inClaimant(sp) && !taken(sp) {
+				out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
+			}
+			i = j
 			continue
 		}
 		// Acronyms.
@@ -351,6 +380,11 @@ func (a *analysis) capsHeading(v *sview) bool {
 
 func (a *analysis) isClaimantName(name string) bool {
 	l := strings.ToLower(name)
+	for _, w := range []string{"state security", "intelligence", "liberation army", "security bureau", "security service", "revolutionary guard"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
 	for _, b := range bodies {
 		if strings.ToLower(b.Name) == l {
 			return true
@@ -398,6 +432,15 @@ func (a *analysis) peopleIn(v *sview, w Span) []personMention {
 }
 
 func (a *analysis) findPeople(v *sview) []personMention {
+	if v.peopleDone {
+		return v.people
+	}
+	v.people = a.findPeopleOnce(v)
+	v.peopleDone = true
+	return v.people
+}
+
+func (a *analysis) findPeopleOnce(v *sview) []personMention {
 	var out []personMention
 	toks := v.toks
 	isEntity := func(t token) bool {
@@ -554,3 +597,11 @@ func firstRune(s string) rune {
 // placeWords cannot be part of a person's name.
 var placeWords = map[string]bool{"District": true, "County": true, "State": true, "City": true, "Province": true,
 	"Region": true, "Street": true, "Island": true, "Islands": true, "Valley": true, "Bay": true, "Road": true}
+
+// orgNouns are lower-case nouns after which a capitalised word names an
+// organisation: "energy company Ukrenergo", "space agency JAXA".
+var orgNouns = map[string]bool{"company": true, "firm": true, "agency": true, "operator": true, "provider": true,
+	"utility": true, "contractor": true, "manufacturer": true, "maker": true, "giant": true, "bank": true,
+	"university": true, "hospital": true, "airline": true, "carrier": true, "ministry": true, "organization": true,
+	"organisation": true, "institute": true, "developer": true, "vendor": true, "retailer": true, "insurer": true,
+	"newspaper": true, "broadcaster": true, "corporation": true, "conglomerate": true, "subsidiary": true}

@@ -19,3 +19,5 @@ func weakWords() map[string]bool {
 	}
 	return m
 }
+
+//go:generate go run ./internal/genweak -tram ../../shared/data/tram/tram2_reports.jsonl -out weakwords.txt

@@ -46,10 +46,10 @@ func ReadAttack(r io.Reader) (*AttackBundle, error) {
 	if _, ok := src.(*gzip.Reader); ok {
 		// Inflate on another goroutine, beside the JSON work.
 		pr, pw := io.Pipe()
-		go func() {
-			_, err := io.CopyBuffer(pw, src, make([]byte, 256<<10))
+		go func(zr io.Reader) {
+			_, err := io.CopyBuffer(pw, zr, make([]byte, 256<<10))
 			pw.CloseWithError(err)
-		}()
+		}(src)
 		defer pr.Close()
 		src = pr
 	}
@@ -246,23 +246,13 @@ var stringField = func() map[int]bool {
 	return m
 }()
 
-// decodeObject reads the next STIX object from dec into o. The Decoder
-// reads and checks the object whole; its properties are then split out of
-// those bytes in one pass, each typed one decoded straight into its field
-// and every other one kept verbatim in Extra, as stix.Object.UnmarshalJSON
-// would but without going over the bytes three times. (Decoding property by
-// property through Decoder.Token costs more: the Decoder builds and drops an
-// error value after every string it reads.)
-func decodeObject(dec *json.Decoder, o *stix.Object) error {
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return err
-	}
-	return splitObject(raw, o)
-}
-
 // splitObject fills o from raw, the bytes of one JSON value that a Decoder
-// has already checked to be well-formed.
+// has already checked to be well-formed: each property that stix.Object
+// types is decoded straight into its field and every other one is kept
+// verbatim in Extra, as stix.Object.UnmarshalJSON does, but in one pass over
+// the bytes instead of three. (Reading property by property through
+// Decoder.Token would cost more still: the Decoder builds and drops an error
+// value after every string it reads.)
 func splitObject(raw []byte, o *stix.Object) error {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {

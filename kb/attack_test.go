@@ -102,10 +102,10 @@ func keys(m map[string]json.RawMessage) []string {
 	return out
 }
 
-// TestDecodeObjectMatchesStix checks that the one-pass object decoder
+// TestSplitObjectMatchesStix checks that the one-pass object splitter
 // gives what stix.Object.UnmarshalJSON gives, for every object type of the
 // enterprise bundle.
-func TestDecodeObjectMatchesStix(t *testing.T) {
+func TestSplitObjectMatchesStix(t *testing.T) {
 	zr, err := gzip.NewReader(bytes.NewReader(readShared(t, "data", "attack", "enterprise-attack-18.1.json.gz")))
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +132,7 @@ func TestDecodeObjectMatchesStix(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got stix.Object
-		if err := decodeObject(json.NewDecoder(bytes.NewReader(raw)), &got); err != nil {
+		if err := splitObject(raw, &got); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(normExtra(got), normExtra(want)) {
@@ -141,6 +141,35 @@ func TestDecodeObjectMatchesStix(t *testing.T) {
 		checked++
 	}
 	t.Logf("checked %d objects of %d types", checked, len(seen))
+}
+
+func TestSplitObject(t *testing.T) {
+	tests := []struct{ name, in string }{
+		{"white space", " {\n \"type\" :\t\"tool\" ,\r\n\"id\": \"tool--1\" , \"x_n\" : 12.5e3 }"},
+		{"escapes", `{"type":"malware","name":"a\"b\\c\u00e9\ud83d\ude00","description":"line\nnext \/ slash","x_k\u0065y":"v"}`},
+		{"non-ASCII", `{"type":"intrusion-set","name":"海莲花","aliases":["Ω","x"]}`},
+		{"brackets in strings", `{"type":"x","x_a":["]","}","{\"",[{"b":"]}"}]],"name":"n"}`},
+		{"literals", `{"type":"x","revoked":true,"x_b":false,"x_c":null,"confidence":85,"is_family":true}`},
+		{"null typed field", `{"type":"x","name":null,"aliases":null}`},
+		{"empty", `{}`},
+		{"repeated key", `{"name":"a","name":"b","x_d":1,"x_d":2}`},
+		{"nested object", `{"type":"marking-definition","definition":{"tlp":"green"},"extensions":{"e":{"k":[1,{"z":"}"}]}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want stix.Object
+			if err := json.Unmarshal([]byte(tt.in), &want); err != nil {
+				t.Fatal(err)
+			}
+			var got stix.Object
+			if err := splitObject([]byte(tt.in), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(normExtra(got), normExtra(want)) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
 }
 
 // normExtra compacts Extra values so that white space does not count.

@@ -30,10 +30,12 @@ const (
 // a set that fits no free cluster is a group of its own. A revoked set's
 // names go to the group of the set that revoked it, together with any
 // cluster that is plainly the revoked set (same G-id or value). The
-// Microsoft, 360.net and mitre-intrusion-set clusters are then linked to
-// the group they relate to or share names with, or become groups of their
-// own. Names shared by groups that stay apart are listed in
-// Facts.Ambiguous; sharing a name never merges two groups.
+// Microsoft and 360.net clusters are then linked to the group they relate
+// to, share their value with, or share most names with, or become groups of
+// their own; a mitre-intrusion-set cluster goes with the ATT&CK set of the
+// same uuid (or the set that revoked it). Names shared by groups that stay
+// apart are listed in Facts.Ambiguous; sharing a name never merges two
+// groups.
 //
 // Build is deterministic: the same sources give the same facts.
 func Build(src Sources) *Facts {
@@ -215,7 +217,7 @@ func (b *builder) addThreatActor(c *Cluster) {
 
 // candidates returns the live groups that have any of names, or relate to
 // any of uuids, in a stable order.
-func (b *builder) candidates(names []string, uuids []string, also ...*groupBuild) []*groupBuild {
+func (b *builder) candidates(names []string, uuids []string) []*groupBuild {
 	seen := map[*groupBuild]bool{}
 	var out []*groupBuild
 	add := func(g *groupBuild) {
@@ -234,9 +236,6 @@ func (b *builder) candidates(names []string, uuids []string, also ...*groupBuild
 			add(g)
 		}
 		add(b.byCluster[u])
-	}
-	for _, g := range also {
-		add(g)
 	}
 	return out
 }

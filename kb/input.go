@@ -23,7 +23,6 @@ func maybeGunzip(r io.Reader) (io.Reader, error) {
 		if err != nil {
 			return nil, err
 		}
-		zr.Multistream(false)
 		return zr, nil
 	}
 	return br, nil

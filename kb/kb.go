@@ -15,7 +15,7 @@ type Alias struct {
 
 // Group is a threat group as users see it.
 type Group struct {
-	Key        string   `json:"k"`            // stable key, unique in Facts
+	Key        string   `json:"k"`            // stable key, unique in Facts: the MISP cluster uuid, or the ATT&CK id (G1043) of a group only ATT&CK knows
 	Name       string   `json:"name"`         // canonical name
 	Coiner     string   `json:"c,omitempty"`  // who coined the canonical name, when known
 	Source     string   `json:"s,omitempty"`  // the dataset the canonical name comes from

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -32,11 +31,11 @@ func (s *Store) Write(ctx context.Context, b *aptgraph.Batch) (*aptgraph.WriteRe
 	defer tx.Rollback(context.Background())
 
 	// Held to the end of the transaction: see the package comment.
-	if _, err := tx.Exec(ctx, `SELECT abs(`+lockKey+`)`, "aptgraph.write"); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(`+lockKey+`)`, "aptgraph.write"); err != nil {
 		return nil, FormatError(fmt.Errorf("write: lock: %w", err))
 	}
 	p := &plan{s: s, b: b, latest: map[string]*version{}, versions: map[string]map[string]*version{},
-		reportText: map[string]string{}, members: map[int64]bool{}}
+		reportText: map[string]string{}, members: map[int64]bool{}, isIndexed: map[string]bool{}, added: map[*version]bool{}}
 	if err := p.load(ctx, tx, objs); err != nil {
 		return nil, err
 	}
@@ -83,9 +82,11 @@ type plan struct {
 	reportText map[string]string              // by report id: the stored text
 	members    map[int64]bool                 // stored versions already in the collection
 
-	rows      []*version // new versions, in write order
-	indexed   []string   // ids whose newest version changed, in order
-	additions []*version // versions to add to the collection, in order
+	rows      []*version      // new versions, in write order
+	indexed   []string        // ids whose newest version changed, in order
+	isIndexed map[string]bool // the ids in indexed
+	additions []*version      // versions to add to the collection, in order
+	added     map[*version]bool
 	addedAt   []time.Time
 	textSet   bool // b.Text replaces the stored text
 }
@@ -239,7 +240,8 @@ func (p *plan) object(o *stix.Object, res *aptgraph.WriteResult) error {
 		res.Updated++
 	}
 	if cur == nil || v.key > cur.key {
-		if !slices.Contains(p.indexed, o.ID) {
+		if !p.isIndexed[o.ID] {
+			p.isIndexed[o.ID] = true
 			p.indexed = append(p.indexed, o.ID)
 		}
 		p.latest[o.ID] = v
@@ -262,9 +264,10 @@ func (p *plan) addToCollection(v *version) {
 	if v.row < 0 && p.members[v.seq] {
 		return
 	}
-	if slices.Contains(p.additions, v) {
+	if p.added[v] {
 		return
 	}
+	p.added[v] = true
 	if v.row < 0 {
 		p.members[v.seq] = true
 	}
@@ -309,8 +312,9 @@ func (p *plan) save(ctx context.Context, tx pgx.Tx) error {
 			dateAdded[i], tlp[i], raw[i] = v.dateAdded, int16(stix.ObjectTLP(o.ObjectMarkingRefs, p.b.UnmarkedTLP)), string(v.raw)
 		}
 		q.Queue(`INSERT INTO object_versions (seq, id, type, spec_version, modified, created, date_added, tlp, name, raw)
-			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-				$7::timestamptz[], $8::smallint[], $9::text[], $10::json[])`,
+			SELECT s, i, t, sv, m, c, d, l, n, r::json FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
+				$5::text[], $6::text[], $7::timestamptz[], $8::smallint[], $9::text[], $10::text[])
+				AS u (s, i, t, sv, m, c, d, l, n, r)`,
 			seq, id, typ, specVersion, key, created, dateAdded, tlp, name, raw)
 	}
 
@@ -360,7 +364,7 @@ func (p *plan) save(ctx context.Context, tx pgx.Tx) error {
 				docIDs, docNames, docBodies = append(docIDs, id), append(docNames, name), append(docBodies, body)
 			}
 		}
-		if r := p.b.Report; p.textSet && !slices.Contains(ids, r.ID) {
+		if r := p.b.Report; p.textSet && !p.isIndexed[r.ID] {
 			// Only the text changed: the report's row must say it too.
 			if v := p.latest[r.ID]; v != nil {
 				if v.obj == nil {

@@ -568,8 +568,7 @@ func (f *pageFacts) collect(n *html.Node, depth int) {
 				if f.anyTime == "" {
 					f.anyTime = dt
 				}
-				_, pubdate := hasAttr(n, "pubdate")
-				if f.pubTime == "" && (pubdate || strings.EqualFold(attr(n, "itemprop"), "datePublished")) {
+				if f.pubTime == "" && (hasAttr(n, "pubdate") || strings.EqualFold(attr(n, "itemprop"), "datePublished")) {
 					f.pubTime = dt
 				}
 			}
@@ -584,13 +583,13 @@ func (f *pageFacts) collect(n *html.Node, depth int) {
 	}
 }
 
-func hasAttr(n *html.Node, key string) (string, bool) {
+func hasAttr(n *html.Node, key string) bool {
 	for _, a := range n.Attr {
 		if a.Key == key {
-			return a.Val, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 func hasToken(list, tok string) bool {

@@ -15,10 +15,9 @@ import (
 	"github.com/ledongthuc/pdf"
 )
 
-var (
-	errDamagedPDF = "damaged or unreadable PDF"
-	errNoTextPDF  = aptgraph.Errorf(aptgraph.EINVALID, "PDF has no text layer (scanned?)")
-)
+const msgDamagedPDF = "damaged or unreadable PDF"
+
+var errNoTextPDF = aptgraph.Errorf(aptgraph.EINVALID, "PDF has no text layer (scanned?)")
 
 // minPDFLetters is how many letters and digits a PDF needs to count as having
 // a text layer. Scans often carry a few characters of real text, a page
@@ -44,7 +43,7 @@ func parsePDF(ctx context.Context, data []byte) (*aptgraph.Document, error) {
 		data = data[i:]
 	}
 	if err := checkPDFNumbers(data); err != nil {
-		return nil, aptgraph.WrapError(aptgraph.EINVALID, errDamagedPDF, err)
+		return nil, aptgraph.WrapError(aptgraph.EINVALID, msgDamagedPDF, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, pdfTimeout)
 	defer cancel() // also stops an abandoned read at its next page
@@ -62,7 +61,7 @@ func parsePDF(ctx context.Context, data []byte) (*aptgraph.Document, error) {
 		return r.doc, r.err
 	case <-ctx.Done():
 		if ctx.Err() == context.DeadlineExceeded {
-			return nil, aptgraph.WrapError(aptgraph.EINVALID, errDamagedPDF, fmt.Errorf("pdf: no result after %v", pdfTimeout))
+			return nil, aptgraph.WrapError(aptgraph.EINVALID, msgDamagedPDF, fmt.Errorf("pdf: no result after %v", pdfTimeout))
 		}
 		return nil, aptgraph.WrapError(aptgraph.EUNAVAILABLE, "reading was canceled", ctx.Err())
 	}
@@ -73,7 +72,7 @@ func parsePDF(ctx context.Context, data []byte) (*aptgraph.Document, error) {
 func readPDF(ctx context.Context, data []byte) (doc *aptgraph.Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, aptgraph.WrapError(aptgraph.EINVALID, errDamagedPDF, fmt.Errorf("pdf: %v", r))
+			doc, err = nil, aptgraph.WrapError(aptgraph.EINVALID, msgDamagedPDF, fmt.Errorf("pdf: %v", r))
 		}
 	}()
 	r, err := pdf.NewReader(newPDFBytes(data), int64(len(data)))
@@ -81,7 +80,7 @@ func readPDF(ctx context.Context, data []byte) (doc *aptgraph.Document, err erro
 		if errors.Is(err, pdf.ErrInvalidPassword) {
 			return nil, aptgraph.WrapError(aptgraph.EUNSUPPORTED, "PDF is password-protected", err)
 		}
-		return nil, aptgraph.WrapError(aptgraph.EINVALID, errDamagedPDF, err)
+		return nil, aptgraph.WrapError(aptgraph.EINVALID, msgDamagedPDF, err)
 	}
 
 	var pages []pdf.Value
@@ -113,7 +112,7 @@ func readPDF(ctx context.Context, data []byte) (doc *aptgraph.Document, err erro
 	if countLetters(text, minPDFLetters) < minPDFLetters {
 		if broken != nil || len(pages) == 0 {
 			// Not a scan: the pages are there but cannot be read.
-			return nil, aptgraph.WrapError(aptgraph.EINVALID, errDamagedPDF, broken)
+			return nil, aptgraph.WrapError(aptgraph.EINVALID, msgDamagedPDF, broken)
 		}
 		return nil, errNoTextPDF
 	}

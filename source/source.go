@@ -245,8 +245,11 @@ func parse(ctx context.Context, data []byte, in input) (*aptgraph.Document, erro
 	if doc.URL == "" && in.base != nil {
 		doc.URL = in.base.String()
 	}
+	// A stray replacement character ends many titles cut from broken
+	// metadata.
+	doc.Title = strings.Trim(doc.Title, " \ufffd")
 	if doc.Title == "" {
-		doc.Title = firstLine(doc.Text)
+		doc.Title = strings.Trim(firstLine(doc.Text), " \ufffd")
 	}
 	if doc.Title == "" {
 		doc.Title = baseName(in.name)

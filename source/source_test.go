@@ -78,7 +78,7 @@ func TestReadText(t *testing.T) {
 		{"UTF-8 BOM", "\xef\xbb\xbfHello", "Hello", "Hello"},
 		{"UTF-16LE BOM", "\xff\xfeH\x00\xe9\x00\r\x00\n\x00=\xd8\x00\xde", "Hé\n😀", "Hé"},
 		{"UTF-16BE BOM", "\xfe\xff\x00H\x00\xe9\x00\n\xd8=\xde\x00", "Hé\n😀", "Hé"},
-		{"UTF-16 odd byte and lone surrogate", "\xff\xfeA\x00\x00\xd8B\x00C", "A\ufffdB\ufffd", "A\ufffdB\ufffd"},
+		{"UTF-16 odd byte and lone surrogate", "\xff\xfeA\x00\x00\xd8B\x00C", "A\ufffdB\ufffd", "A\ufffdB"},
 		{"Latin-1", "Caf\xe9 cr\xe8me in Z\xfcrich", "Café crème in Zürich", "Café crème in Zürich"},
 		{"Windows-1252 quotes", "\x93APT28\x94 \x96 Fancy Bear", "\u201cAPT28\u201d \u2013 Fancy Bear", "\u201cAPT28\u201d \u2013 Fancy Bear"},
 		{"UTF-8 with a bad byte", "Zürich \xff café", "Zürich \ufffd café", "Zürich \ufffd café"},

@@ -54,6 +54,8 @@ func init() {
 		{"ingest", "read reports and store their intelligence", runIngest},
 		{"show", "show what the store knows about a group", runShow},
 		{"search", "full-text search over stored reports and objects", runSearch},
+		{"serve", "serve the store over TAXII 2.1", runServe},
+		{"token", "create, list and revoke TAXII access tokens", runToken},
 		{"version", "print the version", runVersion},
 	}
 }

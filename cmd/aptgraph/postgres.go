@@ -4,8 +4,9 @@ import (
 	"context"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/postgres"
 )
 
 func openPostgres(ctx context.Context, dsn string) (aptgraph.Store, error) {
-	return nil, aptgraph.Errorf(aptgraph.EUNSUPPORTED, "PostgreSQL support is not built in yet")
+	return postgres.Open(ctx, dsn)
 }

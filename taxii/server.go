@@ -1,0 +1,768 @@
+package taxii
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/stix"
+	"github.com/google/uuid"
+)
+
+// ServerOptions configure a Server. Zero fields take the defaults named.
+type ServerOptions struct {
+	Title           string // the discovery and API root title; "aptgraph"
+	MaxBodyBytes    int64  // the largest request body; 16 MiB
+	MaxPageSize     int    // the largest page a request may ask for; 1000
+	DefaultPageSize int    // the page size when a request gives no limit; 100, at most MaxPageSize
+	APIRoot         string // the path of the one API root; "/taxii2/api1/"
+
+	// UnmarkedTLP is the TLP level given to posted objects that carry no
+	// TLP marking; its zero value is TLP:CLEAR.
+	UnmarkedTLP stix.TLP
+
+	Logger *slog.Logger // where internal errors go; slog.Default()
+}
+
+// discoveryPath is where TAXII 2.1 clients look for the discovery resource.
+const discoveryPath = "/taxii2/"
+
+// maxStatuses bounds the status resources a Server keeps in memory.
+const maxStatuses = 10000
+
+// Server is a TAXII 2.1 server over a store: an http.Handler.
+type Server struct {
+	store aptgraph.Store
+	opt   ServerOptions
+	mux   *http.ServeMux
+
+	routes map[string]route // by mux pattern
+
+	mu       sync.Mutex
+	statuses map[string]*statusEntry
+	order    []string // status ids, oldest first
+}
+
+type statusEntry struct {
+	tokenID string
+	status  *Status
+}
+
+// NewServer returns a TAXII 2.1 server over store.
+func NewServer(store aptgraph.Store, opt ServerOptions) *Server {
+	if opt.Title == "" {
+		opt.Title = "aptgraph"
+	}
+	if opt.MaxBodyBytes <= 0 {
+		opt.MaxBodyBytes = 16 << 20
+	}
+	if opt.MaxPageSize <= 0 {
+		opt.MaxPageSize = 1000
+	}
+	if opt.DefaultPageSize <= 0 {
+		opt.DefaultPageSize = 100
+	}
+	opt.DefaultPageSize = min(opt.DefaultPageSize, opt.MaxPageSize)
+	if opt.APIRoot == "" {
+		opt.APIRoot = "/taxii2/api1/"
+	}
+	if !strings.HasPrefix(opt.APIRoot, "/") {
+		opt.APIRoot = "/" + opt.APIRoot
+	}
+	if !strings.HasSuffix(opt.APIRoot, "/") {
+		opt.APIRoot += "/"
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	s := &Server{store: store, opt: opt, mux: http.NewServeMux(), statuses: map[string]*statusEntry{}}
+	root := opt.APIRoot
+	s.handle(discoveryPath+"{$}", http.MethodGet, s.getDiscovery)
+	s.handle(root+"{$}", http.MethodGet, s.getAPIRoot)
+	s.handle(root+"collections/{$}", http.MethodGet, s.getCollections)
+	s.handle(root+"collections/{cid}/{$}", http.MethodGet, s.getCollection)
+	s.handle(root+"collections/{cid}/objects/{$}", http.MethodGet, s.getObjects)
+	s.handle(root+"collections/{cid}/objects/{$}", http.MethodPost, s.postObjects)
+	s.handle(root+"collections/{cid}/objects/{oid}/{$}", http.MethodGet, s.getObject)
+	s.handle(root+"collections/{cid}/objects/{oid}/versions/{$}", http.MethodGet, s.getVersions)
+	s.handle(root+"collections/{cid}/manifest/{$}", http.MethodGet, s.getManifest)
+	s.handle(root+"status/{sid}/{$}", http.MethodGet, s.getStatus)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Not found", "There is no TAXII resource at this path.")
+	})
+	return s
+}
+
+// route holds a path pattern's handlers by method, so that a wrong method
+// gets a TAXII error rather than the mux's plain text.
+type route map[string]http.HandlerFunc
+
+// handle registers h for method on pattern; the mux sees each pattern once.
+func (s *Server) handle(pattern, method string, h http.HandlerFunc) {
+	if s.routes == nil {
+		s.routes = map[string]route{}
+	}
+	rt, ok := s.routes[pattern]
+	if !ok {
+		rt = route{}
+		s.routes[pattern] = rt
+		s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			m := r.Method
+			if m == http.MethodHead {
+				m = http.MethodGet
+			}
+			h, ok := rt[m]
+			if !ok {
+				allow := make([]string, 0, len(rt))
+				for k := range rt {
+					allow = append(allow, k)
+				}
+				slices.Sort(allow)
+				w.Header().Set("Allow", strings.Join(allow, ", "))
+				writeError(w, http.StatusMethodNotAllowed, "Method not allowed", "This resource does not support "+r.Method+".")
+				return
+			}
+			h(w, r)
+		})
+	}
+	rt[method] = h
+}
+
+// ServeHTTP serves the TAXII 2.1 API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", MediaType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	if !acceptsTAXII(r.Header.Values("Accept")) {
+		writeError(w, http.StatusNotAcceptable, "Not acceptable", "This server answers only in "+MediaType+".")
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// HTTPServer returns an http.Server for s on addr, with timeouts that keep
+// slow or idle clients from holding connections.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// acceptsTAXII reports whether Accept header values admit the TAXII 2.1
+// media type. No header admits anything.
+func acceptsTAXII(values []string) bool {
+	seen := false
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			seen = true
+			mt, params, err := mime.ParseMediaType(part)
+			if err != nil {
+				continue
+			}
+			if q, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(q, 64); err != nil || f <= 0 {
+					continue
+				}
+			}
+			switch mt {
+			case "*/*", "application/*":
+				return true
+			case "application/taxii+json":
+				if ver, ok := params["version"]; !ok || ver == "2.1" {
+					return true
+				}
+			}
+		}
+	}
+	return !seen
+}
+
+// isTAXIIContent reports whether a Content-Type is the TAXII 2.1 media type.
+func isTAXIIContent(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/taxii+json" {
+		return false
+	}
+	ver, ok := params["version"]
+	return !ok || ver == "2.1"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "Internal error", "")
+		return
+	}
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func writeError(w http.ResponseWriter, status int, title, description string) {
+	w.Header().Set("Content-Type", MediaType)
+	b, _ := json.Marshal(ErrorMessage{Title: title, Description: description, HTTPStatus: strconv.Itoa(status)})
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// fail answers with the TAXII error for err: its user-safe message for the
+// codes a client can act on, and nothing of the detail, which goes to the log.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := aptgraph.ErrorCode(err)
+	msg := aptgraph.ErrorMessage(err)
+	switch code {
+	case aptgraph.EINVALID:
+		writeError(w, http.StatusBadRequest, "Bad request", msg)
+	case aptgraph.ENOTFOUND:
+		writeError(w, http.StatusNotFound, "Not found", msg)
+	case aptgraph.EUNAUTHORIZED:
+		writeError(w, http.StatusForbidden, "Forbidden", msg)
+	case aptgraph.ECONFLICT:
+		writeError(w, http.StatusConflict, "Conflict", msg)
+	case aptgraph.ETOOLARGE:
+		writeError(w, http.StatusRequestEntityTooLarge, "Request too large", msg)
+	case aptgraph.EUNSUPPORTED:
+		writeError(w, http.StatusUnsupportedMediaType, "Unsupported media type", msg)
+	case aptgraph.EUNAVAILABLE:
+		s.opt.Logger.Error("taxii", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusServiceUnavailable, "Service unavailable", "The store cannot be reached; try again later.")
+	default:
+		s.opt.Logger.Error("taxii", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "Internal error", "The server failed to handle the request.")
+	}
+}
+
+// authenticate returns the token of the request's credentials: a Bearer
+// token, or HTTP Basic with the token secret as password. It answers 401
+// itself and returns nil when there is no valid token.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *aptgraph.Token {
+	var secret string
+	h := r.Header.Get("Authorization")
+	if scheme, rest, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		secret = strings.TrimSpace(rest)
+	} else if _, pw, ok := r.BasicAuth(); ok {
+		secret = pw
+	}
+	if secret == "" {
+		s.unauthorized(w, "This resource needs a token: Authorization: Bearer <token>.")
+		return nil
+	}
+	tok, err := s.store.TokenBySecret(r.Context(), secret)
+	if aptgraph.ErrorCode(err) == aptgraph.EUNAUTHORIZED {
+		s.unauthorized(w, "The token is unknown or revoked.")
+		return nil
+	} else if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	return tok
+}
+
+func (s *Server) unauthorized(w http.ResponseWriter, description string) {
+	w.Header().Add("WWW-Authenticate", `Bearer realm="taxii"`)
+	w.Header().Add("WWW-Authenticate", `Basic realm="taxii"`)
+	writeError(w, http.StatusUnauthorized, "Unauthorized", description)
+}
+
+// collection returns the collection of the request path for tok, checking
+// that tok may read it (or write it, with write). It answers the request
+// itself and returns nil otherwise: 404 for a collection unknown or outside
+// the token's scope, so that ids do not leak, and 403 for a missing right.
+func (s *Server) collection(w http.ResponseWriter, r *http.Request, tok *aptgraph.Token, write bool) *aptgraph.Collection {
+	c, err := s.store.Collection(r.Context(), r.PathValue("cid"))
+	if aptgraph.ErrorCode(err) == aptgraph.ENOTFOUND || err == nil && !tok.CanRead(c.ID) && !tok.CanWrite(c.ID) {
+		writeError(w, http.StatusNotFound, "Collection not found", "There is no such collection, or the token cannot use it.")
+		return nil
+	} else if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	if write && !tok.CanWrite(c.ID) {
+		writeError(w, http.StatusForbidden, "Forbidden", "The token may not add objects to this collection.")
+		return nil
+	}
+	if !write && !tok.CanRead(c.ID) {
+		writeError(w, http.StatusForbidden, "Forbidden", "The token may not read this collection.")
+		return nil
+	}
+	return c
+}
+
+func (s *Server) apiRootURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + s.opt.APIRoot
+}
+
+func (s *Server) getDiscovery(w http.ResponseWriter, r *http.Request) {
+	if s.authenticate(w, r) == nil {
+		return
+	}
+	root := s.apiRootURL(r)
+	writeJSON(w, http.StatusOK, Discovery{Title: s.opt.Title, Default: root, APIRoots: []string{root}})
+}
+
+func (s *Server) getAPIRoot(w http.ResponseWriter, r *http.Request) {
+	if s.authenticate(w, r) == nil {
+		return
+	}
+	writeJSON(w, http.StatusOK, APIRoot{Title: s.opt.Title, Versions: []string{MediaType}, MaxContentLength: s.opt.MaxBodyBytes})
+}
+
+func resource(c *aptgraph.Collection, tok *aptgraph.Token) Collection {
+	return Collection{ID: c.ID, Title: c.Title, Description: c.Description, Alias: c.Alias,
+		CanRead: tok.CanRead(c.ID), CanWrite: tok.CanWrite(c.ID), MediaTypes: []string{stixMediaType}}
+}
+
+func (s *Server) getCollections(w http.ResponseWriter, r *http.Request) {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return
+	}
+	cs, err := s.store.Collections(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var out Collections
+	for _, c := range cs {
+		if tok.CanRead(c.ID) || tok.CanWrite(c.ID) {
+			out.Collections = append(out.Collections, resource(c, tok))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getCollection(w http.ResponseWriter, r *http.Request) {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return
+	}
+	c, err := s.store.Collection(r.Context(), r.PathValue("cid"))
+	if aptgraph.ErrorCode(err) == aptgraph.ENOTFOUND || err == nil && !tok.CanRead(c.ID) && !tok.CanWrite(c.ID) {
+		writeError(w, http.StatusNotFound, "Collection not found", "There is no such collection, or the token cannot use it.")
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resource(c, tok))
+}
+
+// page is one page of visible object versions.
+type page struct {
+	objs []*aptgraph.StoredObject // visible, with raw JSON trimmed as needed
+	more bool
+	next string
+}
+
+// query reads the filter parameters of a request into f: added_after,
+// limit, next and the match[...] parameters. It returns the page size.
+func (s *Server) query(r *http.Request, f *aptgraph.ObjectFilter, versions bool) (int, error) {
+	q := r.URL.Query()
+	if v := q.Get("added_after"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return 0, aptgraph.Errorf(aptgraph.EINVALID, "added_after %q is not an RFC 3339 timestamp", v)
+		}
+		f.AddedAfter = t
+	}
+	limit := s.opt.DefaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return 0, aptgraph.Errorf(aptgraph.EINVALID, "limit %q is not a positive number", v)
+		}
+		limit = min(n, s.opt.MaxPageSize)
+	}
+	if v := q.Get("next"); v != "" {
+		seq, ok := decodeNext(v)
+		if !ok {
+			return 0, aptgraph.Errorf(aptgraph.EINVALID, "next is not a token this server gave")
+		}
+		f.AfterSeq = seq
+	}
+	list := func(name string) []string {
+		var out []string
+		for _, v := range q[name] {
+			for p := range strings.SplitSeq(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+		return out
+	}
+	if f.IDs == nil {
+		f.IDs = list("match[id]")
+	}
+	f.Types = list("match[type]")
+	f.SpecVersions = list("match[spec_version]")
+	if versions {
+		f.Versions = []string{aptgraph.VersionAll}
+	} else {
+		f.Versions = list("match[version]")
+		for _, v := range f.Versions {
+			switch v {
+			case aptgraph.VersionAll, aptgraph.VersionFirst, aptgraph.VersionLast:
+			default:
+				if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+					return 0, aptgraph.Errorf(aptgraph.EINVALID, "match[version] %q is neither last, first, all nor a timestamp", v)
+				}
+			}
+		}
+	}
+	if len(f.IDs) > s.opt.MaxPageSize || len(f.Types) > 100 || len(f.SpecVersions) > 10 || len(f.Versions) > 100 {
+		return 0, aptgraph.Errorf(aptgraph.EINVALID, "too many match values")
+	}
+	return limit, nil
+}
+
+// read returns one page of what f selects in collection c that tok may see.
+func (s *Server) read(ctx context.Context, tok *aptgraph.Token, c *aptgraph.Collection, f aptgraph.ObjectFilter, limit int) (*page, error) {
+	f.Collection = c.ID
+	maxTLP := tok.MaxTLP
+	f.MaxTLP = &maxTLP
+	f.Limit = limit + 1
+	objs, err := s.store.Objects(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	p := &page{}
+	if len(objs) > limit {
+		objs = objs[:limit]
+		p.more = true
+		p.next = encodeNext(objs[len(objs)-1].Seq)
+	}
+	p.objs, err = s.visible(ctx, tok, objs)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// visible returns the objects of objs that tok may see whole or trimmed: it
+// withholds a relationship or sighting that points at an object above the
+// token's TLP, and trims such objects from object_refs, withholding an
+// object whose refs were all hidden. objs are all at or below the token's
+// TLP already.
+func (s *Server) visible(ctx context.Context, tok *aptgraph.Token, objs []*aptgraph.StoredObject) ([]*aptgraph.StoredObject, error) {
+	if tok.MaxTLP >= stix.TLPRed || len(objs) == 0 {
+		return objs, nil
+	}
+	refSet := map[string]bool{}
+	for _, so := range objs {
+		for _, ref := range refsOf(so.Object) {
+			refSet[ref] = true
+		}
+	}
+	if len(refSet) == 0 {
+		return objs, nil
+	}
+	refs := make([]string, 0, len(refSet))
+	for ref := range refSet {
+		refs = append(refs, ref)
+	}
+	hidden := map[string]bool{}
+	for chunk := range slices.Chunk(refs, 500) {
+		// Every version counts: an id is hidden when any version of it is
+		// above the token's TLP, so that no version's refs can reveal it.
+		stored, err := s.store.Objects(ctx, aptgraph.ObjectFilter{IDs: chunk, AllVersions: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, so := range stored {
+			if so.TLP > tok.MaxTLP {
+				hidden[so.Object.ID] = true
+			}
+		}
+	}
+	if len(hidden) == 0 {
+		return objs, nil
+	}
+	out := objs[:0:0]
+	for _, so := range objs {
+		o := so.Object
+		if hidden[o.SourceRef] || hidden[o.TargetRef] || hidden[sightingOf(o)] {
+			continue
+		}
+		if len(o.ObjectRefs) == 0 || !slices.ContainsFunc(o.ObjectRefs, func(id string) bool { return hidden[id] }) {
+			out = append(out, so)
+			continue
+		}
+		kept := slices.DeleteFunc(slices.Clone(o.ObjectRefs), func(id string) bool { return hidden[id] })
+		if len(kept) == 0 {
+			continue
+		}
+		c := *o
+		c.ObjectRefs = kept
+		raw, err := aptgraph.EncodeObject(&c)
+		if err != nil {
+			return nil, fmt.Errorf("trim object_refs of %s: %w", o.ID, err)
+		}
+		t := *so
+		t.Object, t.Raw = &c, raw
+		out = append(out, &t)
+	}
+	return out, nil
+}
+
+// refsOf returns the ids o points at that decide whether it may be seen.
+func refsOf(o *stix.Object) []string {
+	var refs []string
+	if o.SourceRef != "" {
+		refs = append(refs, o.SourceRef)
+	}
+	if o.TargetRef != "" {
+		refs = append(refs, o.TargetRef)
+	}
+	if id := sightingOf(o); id != "" {
+		refs = append(refs, id)
+	}
+	return append(refs, o.ObjectRefs...)
+}
+
+// sightingOf returns the sighting_of_ref of a sighting, or "".
+func sightingOf(o *stix.Object) string {
+	raw, ok := o.Extra["sighting_of_ref"]
+	if !ok {
+		return ""
+	}
+	var id string
+	json.Unmarshal(raw, &id)
+	return id
+}
+
+func setDateHeaders(w http.ResponseWriter, objs []*aptgraph.StoredObject) {
+	if len(objs) == 0 {
+		return
+	}
+	w.Header().Set(headerDateAddedFirst, formatTime(objs[0].DateAdded))
+	w.Header().Set(headerDateAddedLast, formatTime(objs[len(objs)-1].DateAdded))
+}
+
+// readRequest authenticates a GET of a collection's objects, parses its
+// filter and reads the page. It answers the request itself and returns nil
+// on failure.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, f aptgraph.ObjectFilter, versions bool) *page {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return nil
+	}
+	c := s.collection(w, r, tok, false)
+	if c == nil {
+		return nil
+	}
+	limit, err := s.query(r, &f, versions)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	p, err := s.read(r.Context(), tok, c, f, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	setDateHeaders(w, p.objs)
+	return p
+}
+
+func (s *Server) getObjects(w http.ResponseWriter, r *http.Request) {
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{}, false)
+	if p == nil {
+		return
+	}
+	env := Envelope{More: p.more, Next: p.next, Objects: make([]json.RawMessage, len(p.objs))}
+	for i, so := range p.objs {
+		env.Objects[i] = so.Raw
+	}
+	writeJSON(w, http.StatusOK, env)
+}
+
+func (s *Server) getObject(w http.ResponseWriter, r *http.Request) {
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{IDs: []string{r.PathValue("oid")}}, false)
+	if p == nil {
+		return
+	}
+	if len(p.objs) == 0 && !p.more {
+		writeError(w, http.StatusNotFound, "Object not found", "The collection holds no such object that the token may read.")
+		return
+	}
+	env := Envelope{More: p.more, Next: p.next, Objects: make([]json.RawMessage, len(p.objs))}
+	for i, so := range p.objs {
+		env.Objects[i] = so.Raw
+	}
+	writeJSON(w, http.StatusOK, env)
+}
+
+func (s *Server) getVersions(w http.ResponseWriter, r *http.Request) {
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{IDs: []string{r.PathValue("oid")}}, true)
+	if p == nil {
+		return
+	}
+	if len(p.objs) == 0 && !p.more {
+		writeError(w, http.StatusNotFound, "Object not found", "The collection holds no such object that the token may read.")
+		return
+	}
+	out := Versions{More: p.more, Next: p.next}
+	for _, so := range p.objs {
+		out.Versions = append(out.Versions, version(so))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getManifest(w http.ResponseWriter, r *http.Request) {
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{}, false)
+	if p == nil {
+		return
+	}
+	out := Manifest{More: p.more, Next: p.next}
+	for _, so := range p.objs {
+		out.Objects = append(out.Objects, ManifestRecord{ID: so.Object.ID, DateAdded: formatTime(so.DateAdded),
+			Version: version(so), MediaType: stixMediaType})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// version returns the TAXII version of a stored version: its modified (or
+// created) timestamp, else the date it was added.
+func version(so *aptgraph.StoredObject) string {
+	if so.Object.Modified != "" {
+		return so.Object.Modified
+	}
+	if so.Object.Created != "" {
+		return so.Object.Created
+	}
+	return formatTime(so.DateAdded)
+}
+
+func objVersion(o *stix.Object) string {
+	if o.Modified != "" {
+		return o.Modified
+	}
+	return o.Created
+}
+
+func (s *Server) postObjects(w http.ResponseWriter, r *http.Request) {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return
+	}
+	c := s.collection(w, r, tok, true)
+	if c == nil {
+		return
+	}
+	if !isTAXIIContent(r.Header.Get("Content-Type")) {
+		writeError(w, http.StatusUnsupportedMediaType, "Unsupported media type", "Post an envelope as "+MediaType+".")
+		return
+	}
+	if r.ContentLength > s.opt.MaxBodyBytes {
+		s.tooLarge(w)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.tooLarge(w)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "Bad request", "The request body could not be read.")
+		return
+	}
+	var env struct {
+		Objects []json.RawMessage `json:"objects"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		writeError(w, http.StatusBadRequest, "Bad request", "The body is not a TAXII envelope.")
+		return
+	}
+	if len(env.Objects) == 0 {
+		writeError(w, http.StatusBadRequest, "Bad request", "The envelope holds no objects.")
+		return
+	}
+	objs := make([]*stix.Object, len(env.Objects))
+	for i, raw := range env.Objects {
+		o := new(stix.Object)
+		if err := json.Unmarshal(raw, o); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad request", fmt.Sprintf("Object %d is not a STIX object; nothing was added.", i))
+			return
+		}
+		if err := aptgraph.ValidateObject(o); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad request", fmt.Sprintf("Object %d: %s; nothing was added.", i, aptgraph.ErrorMessage(err)))
+			return
+		}
+		if stix.ObjectTLP(o.ObjectMarkingRefs, s.opt.UnmarkedTLP) > tok.MaxTLP {
+			writeError(w, http.StatusForbidden, "Forbidden", fmt.Sprintf("Object %d is marked above the token's TLP; nothing was added.", i))
+			return
+		}
+		objs[i] = o
+	}
+	requested := time.Now()
+	if _, err := s.store.Write(r.Context(), &aptgraph.Batch{Objects: objs, Collection: c.ID, UnmarkedTLP: s.opt.UnmarkedTLP}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st := &Status{ID: uuid.NewString(), Status: "complete", RequestTimestamp: formatTime(requested),
+		TotalCount: len(objs), SuccessCount: len(objs)}
+	for _, o := range objs {
+		st.Successes = append(st.Successes, StatusDetail{ID: o.ID, Version: objVersion(o)})
+	}
+	s.keepStatus(tok.ID, st)
+	writeJSON(w, http.StatusAccepted, st)
+}
+
+func (s *Server) tooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, "Request too large",
+		fmt.Sprintf("The body is over the limit of %d bytes (max_content_length).", s.opt.MaxBodyBytes))
+}
+
+func (s *Server) keepStatus(tokenID string, st *Status) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statuses[st.ID] = &statusEntry{tokenID: tokenID, status: st}
+	s.order = append(s.order, st.ID)
+	if len(s.order) > maxStatuses {
+		delete(s.statuses, s.order[0])
+		s.order = slices.Delete(s.order, 0, 1)
+	}
+}
+
+// getStatus answers a status resource only to the token that made it: a
+// status lists the ids posted, which another reader may not be cleared for.
+func (s *Server) getStatus(w http.ResponseWriter, r *http.Request) {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return
+	}
+	s.mu.Lock()
+	e := s.statuses[r.PathValue("sid")]
+	s.mu.Unlock()
+	if e == nil || e.tokenID != tok.ID {
+		writeError(w, http.StatusNotFound, "Status not found", "There is no such status resource for this token.")
+		return
+	}
+	writeJSON(w, http.StatusOK, e.status)
+}
