@@ -185,6 +185,10 @@ func (a *analysis) run() {
 			ci++
 		}
 		for j := ci; j < len(a.cues) && a.cues[j].Start < s.End; j++ {
+			// A cue inside a name is not a cue: "States" in "United States".
+			if insideName(v.ents, a.cues[j].Span) {
+				continue
+			}
 			v.cues = append(v.cues, a.cues[j])
 		}
 		toks = tokenize(a.text, s.Span, toks)
@@ -271,7 +275,8 @@ func (a *analysis) groupContext(v *sview, m mention) bool {
 }
 
 func (a *analysis) softwareContext(v *sview, m mention) bool {
-	w := strings.ToLower(a.text[max(v.s.Start, m.Start-40):min(v.s.End, m.End+40)])
+	// The words around the name, without the name itself.
+	w := strings.ToLower(a.text[max(v.s.Start, m.Start-40):m.Start] + " " + a.text[m.End:min(v.s.End, m.End+40)])
 	for _, k := range []string{"malware", "backdoor", "trojan", "rat", "loader", "implant", "variant", "ransomware",
 		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
 		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample"} {
@@ -314,9 +319,9 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 			continue
 		}
 		idx := a.x.lookupGroup(m.name)
-		headNear := a.groupContext(v, m) || hasGroupHeadBefore(v, m, a)
+		headNear := a.headBeforeIntro(v, m)
 		switch {
-		case len(idx) >= 1:
+		case len(idx) >= 1 && (headNear || a.groupContext(v, m) || !isPlainCapWord(m.name)):
 			g := a.groupFromKB(idx, m.name)
 			addGroup(g, m.Span)
 			introSpans[m.Span] = true
@@ -324,6 +329,19 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 			g := a.groupByName(m.name)
 			addGroup(g, m.Span)
 			introSpans[m.Span] = true
+		}
+	}
+
+	// A software name followed by a group noun names the gang that runs it:
+	// "the DarkSide ransomware group", "REvil operators".
+	for _, m := range v.ents {
+		if m.kind != kSoftware || m.e == nil || !a.gangAfter(v, m) {
+			continue
+		}
+		if idx := a.x.lookupGroup(m.name); len(idx) > 0 {
+			addGroup(a.groupFromKB(idx, m.name), m.Span)
+		} else {
+			addGroup(a.groupByName(m.name), m.Span)
 		}
 	}
 
@@ -349,7 +367,11 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 				continue
 			}
 			if m.e.weak && !strong[m.ref] && !a.groupContext(v, m) {
-				continue
+				// A plain capitalised name also counts in a sentence about
+				// hacking or attribution: "Sandworm hit the grid".
+				if !isPlainCapWord(m.name) || a.x.dict.isCommonWeak(m.name) || !(a.hasCue(v, kTarget) || a.hasCue(v, kAttribution)) {
+					continue
+				}
 			}
 			if a.hasSoftwareEntry(m) && a.softwareContext(v, m) && !a.groupContext(v, m) {
 				a.addUse(v, nil, kSoftware, a.softwareRef(m), m)
@@ -380,19 +402,57 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	}
 }
 
-func hasGroupHeadBefore(v *sview, m mention, a *analysis) bool {
+// headBeforeIntro reports whether a group noun stands right before the
+// introducer of m: "a group known as X", "hackers dubbed X", "the threat
+// actor, tracked as X", with at most a few words between.
+func (a *analysis) headBeforeIntro(v *sview, m mention) bool {
+	intro := -1
 	for _, c := range v.cues {
-		if c.kind == kGroupHead && c.End <= m.Start && m.Start-c.End <= 40 {
+		if c.kind == kIntro && c.End <= m.Start && m.Start-c.End <= 3 {
+			intro = c.Start
+		}
+	}
+	if intro < 0 {
+		return false
+	}
+	for _, c := range v.cues {
+		if c.kind != kGroupHead || c.End > intro || intro-c.End > 40 {
+			continue
+		}
+		gap := strings.Fields(strings.ReplaceAll(a.text[c.End:intro], ",", " "))
+		ok := len(gap) <= 3
+		for _, w := range gap {
+			if !gapWords[strings.ToLower(w)] {
+				ok = false
+			}
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
 }
 
+// gapWords may stand between a group noun and "known as": "a group that is
+// also known as", "the actor, publicly tracked as".
+var gapWords = map[string]bool{"also": true, "is": true, "are": true, "was": true, "were": true, "now": true,
+	"commonly": true, "widely": true, "publicly": true, "which": true, "that": true, "who": true, "being": true,
+	"sometimes": true, "internally": true, "otherwise": true, "better": true, "more": true, "often": true,
+	"collectively": true, "itself": true, "themselves": true, "previously": true, "formerly": true, "we": true,
+	"have": true, "has": true, "had": true, "been": true, "first": true, "most": true, "and": true}
+
 // looksLikeName reports whether s can be a group's name: short, capitalised
 // or code-like, not a sentence fragment.
 func looksLikeName(s string) bool {
 	if len(s) < 2 || len(s) > 40 {
+		return false
+	}
+	// A name starts with a capital or a digit ("Tick", "APT40"), and is not
+	// a file name ("hex.dll").
+	if c := s[0]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80) {
+		return false
+	}
+	if i := strings.LastIndexByte(s, '.'); i > 0 && i >= len(s)-5 {
 		return false
 	}
 	words := strings.Fields(s)
@@ -412,7 +472,8 @@ var corefPhrases = []string{
 	"state hackers", "it", "they", "its", "their", "the campaign", "the intrusions", "the intrusion", "the attacks",
 	"the attack", "the hacks", "the hack", "the breach", "the breaches", "the activity", "the operation",
 	"the cyberattack", "the cyberattacks", "the espionage campaign", "the hacking campaign", "this activity",
-	"this campaign", "these attacks", "these intrusions",
+	"this campaign", "these attacks", "these intrusions", "these hackers", "those hackers", "the actors",
+	"these actors", "the threat actors", "these groups", "the spies", "the unit",
 }
 
 func appendEv(ev []Span, s Span) []Span {
@@ -470,6 +531,21 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 		return a.groupByName(surface)
 	}
 	pick := idx[0]
+	// A name that is some group's own canonical name means that group
+	// ("APT38" next to "Lazarus Group" is not Lazarus).
+	exact := -1
+	for _, i := range idx {
+		if normName(f.Groups[i].Name) == normName(surface) {
+			if exact >= 0 {
+				exact = -2
+				break
+			}
+			exact = i
+		}
+	}
+	if exact >= 0 {
+		idx = []int{exact}
+	}
 	if len(idx) > 1 {
 		best, bestScore, tie := -1, -1, false
 		for _, i := range idx {
@@ -809,4 +885,30 @@ func (a *analysis) nextIsCap(i, end int) bool {
 	}
 	c := a.text[i+1]
 	return c >= 'A' && c <= 'Z'
+}
+
+// gangAfter reports whether a group noun follows m: "DarkSide ransomware
+// gang", "Conti group", "LockBit operators".
+func (a *analysis) gangAfter(v *sview, m mention) bool {
+	rest := a.text[m.End:min(v.s.End, m.End+30)]
+	rest = strings.TrimPrefix(rest, " ransomware")
+	for _, h := range []string{" group", " gang", " operators", " crew", " affiliates", " cartel", " threat actors", " threat actor", " actors"} {
+		if strings.HasPrefix(rest, h) && (len(rest) == len(h) || !isWordByte(rest[len(h)])) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideName reports whether sp lies within a name longer than it.
+func insideName(ents []mention, sp Span) bool {
+	for _, m := range ents {
+		switch m.kind {
+		case kCountry, kBody, kGroup, kSoftware, kRegion:
+			if m.Start <= sp.Start && sp.End <= m.End && m.End-m.Start > sp.End-sp.Start {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -108,7 +108,8 @@ func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 		}
 		// "the government of China"
 		before := strings.ToLower(text[max(v.s.Start, m.Start-20):m.Start])
-		for _, p := range []string{"government of ", "government of the ", "governments of ", "state of ", "regime of ", "authorities of "} {
+		for _, p := range []string{"government of ", "government of the ", "governments of ", "state of ", "regime of ", "authorities of ",
+			"officials in ", "authorities in ", "officials from ", "government in ", "prosecutors in ", "officials of "} {
 			if strings.HasSuffix(before, p) {
 				out = append(out, govPhrase{Span{m.Start - len(p), m.End}, c.ISO2, "gov", govName(c.Name), false})
 				break
@@ -178,6 +179,11 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 	for _, g := range gov {
 		if g.kind == "gov" && !inClaimant(g.Span) {
 			cands = append(cands, sponsorCand{g.Span, g.name, g.country, ""})
+		}
+	}
+	for _, c := range a.stateAfterCue(v) {
+		if !inClaimant(c.Span) {
+			cands = append(cands, c)
 		}
 	}
 	// A sponsor named inside a longer one ("Unit 61419 of the PLA") folds into it.
@@ -606,7 +612,11 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 			}
 			out = append(out, claimantCand{m.Span, a.party(b.Name, b.Country, class, b.Vendor)})
 		case kCountry:
-			// A bare country as subject: "Japan also assesses".
+			// A bare country as subject, next to the verb: "Japan also
+			// assesses", "Britain and the United States attributed".
+			if !a.subjectCountry(v, m, w.End) {
+				continue
+			}
 			c := a.x.dict.countries[m.ref]
 			out = append(out, claimantCand{m.Span, a.party(govName(c.Name), c.ISO2, "government", false)})
 		}
@@ -620,7 +630,7 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	// "the Foreign Ministry", "the ministry", "the statement": the last claimant of that kind.
 	if len(out) == 0 {
 		seg := strings.ToLower(a.text[w.Start:w.End])
-		for _, h := range []string{"foreign ministry", "ministry", "police", "department", "indictment", "statement", "agency", "government", "advisory", "report", "prosecutors", "researchers", "company", "firm", "officials"} {
+		for _, h := range []string{"foreign ministry", "ministry", "police", "department", "indictment", "statement", "agency", "government", "advisory", "report", "prosecutors", "researchers", "company", "firm", "officials", "bureau", "centre", "center", "office", "service", "security firm"} {
 			if strings.Contains(seg, "the "+h) || strings.Contains(seg, "the "+h+"'s") {
 				for _, p := range a.partiesByRecency(h) {
 					out = append(out, claimantCand{w, p})
@@ -713,10 +723,12 @@ func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
 			continue
 		}
 		w := Span{c.End, min(v.s.End, c.End+160)}
-		// Stop at the clause that states the claim.
+		// Stop at the clause that states the claim, or at the next verb phrase.
 		seg := strings.ToLower(a.text[w.Start:w.End])
-		if i := strings.Index(seg, " that "); i >= 0 {
-			w.End = w.Start + i
+		for _, stop := range []string{" that ", " in its ", " in their ", " in his ", " in her ", " and would", " and will", " and said", " to ", " which ", " who ", ";", " on "} {
+			if i := strings.Index(seg, stop); i >= 0 && w.Start+i < w.End {
+				w.End = w.Start + i
+			}
 		}
 		for _, m := range v.ents {
 			if m.Start < w.Start || m.End > w.End {
@@ -845,4 +857,89 @@ func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 		}
 	}
 	return out
+}
+
+// stateAfterCue finds a country named right after an attribution cue, as a
+// state: "associated with the DPRK", "under orders from Pyongyang", "linked
+// to China". It also reads a nationality given to a group: "a suspected
+// Chinese cyber espionage group", "Russian state hackers".
+func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
+	var out []sponsorCand
+	for _, m := range v.ents {
+		if m.kind != kCountry {
+			continue
+		}
+		c := a.x.dict.countries[m.ref]
+		before := a.text[max(v.s.Start, m.Start-16):m.Start]
+		before = strings.TrimSuffix(before, "the ")
+		for _, cue := range v.cues {
+			if cue.kind == kAttribution && cue.End <= m.Start && v.s.Start+len(a.text[v.s.Start:cue.End]) > 0 {
+				gap := strings.TrimSpace(a.text[cue.End:m.Start])
+				if gap == "" || gap == "the" {
+					out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+					break
+				}
+			}
+		}
+		_ = before
+		// "Chinese cyber espionage group": a demonym before a group noun.
+		rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
+		for _, p := range []string{" cyber espionage group", " cyberespionage group", " espionage group", " espionage actor",
+			" state hackers", " state-sponsored", " apt group", " apt actor", " nation-state", " government hackers",
+			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
+			" threat actor", " hacking group", " hackers", " apt", " cyber actors", " espionage"} {
+			if strings.HasPrefix(rest, p) && (len(rest) == len(p) || !isWordByte(rest[len(p)])) {
+				out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// subjectCountry reports whether the country mention m is (part of) the
+// subject of a verb that starts at verb: only a few words such as "also" or
+// a day stand between, and no preposition stands before it.
+func (a *analysis) subjectCountry(v *sview, m mention, verb int) bool {
+	if m.End > verb {
+		return false
+	}
+	gap := strings.Fields(strings.NewReplacer(",", " ", "'s", " ").Replace(a.text[m.End:verb]))
+	if len(gap) > 4 {
+		// A list of countries before the verb: look for a country after m.
+		for _, o := range v.ents {
+			if o.kind == kCountry && o.Start > m.End && o.End <= verb && isListGap(a.between(m.End, o.Start)) {
+				return a.subjectCountry(v, o, verb)
+			}
+		}
+		return false
+	}
+	for _, w := range gap {
+		switch strings.ToLower(w) {
+		case "also", "has", "have", "had", "jointly", "publicly", "formally", "officially", "previously", "today",
+			"yesterday", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+			"both", "now", "the", "and", "government", "itself", "further", "again", "first", "last", "week",
+			"recently", "separately", "earlier":
+		default:
+			// Another country in a list between m and the verb is fine.
+			return a.countryListTo(v, m, verb)
+		}
+	}
+	prev := strings.ToLower(a.prevWords(m.Start, v.s.Start, 1))
+	switch prev {
+	case "in", "from", "to", "against", "of", "at", "on", "into", "by", "for", "with", "across", "including", "targeting":
+		return false
+	}
+	return true
+}
+
+// countryListTo reports whether m starts a list of countries that reaches
+// the verb: "the United Kingdom, the United States and Australia said".
+func (a *analysis) countryListTo(v *sview, m mention, verb int) bool {
+	for _, o := range v.ents {
+		if o.kind == kCountry && o.Start > m.End && o.End <= verb && isListGap(a.between(m.End, o.Start)) {
+			return a.subjectCountry(v, o, verb)
+		}
+	}
+	return false
 }

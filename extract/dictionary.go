@@ -62,6 +62,7 @@ type dictionary struct {
 	sectors   []string // sector names, indexed by kSector refs
 	regions   []string
 	facts     *kb.Facts
+	weak      map[string]bool
 }
 
 // concurCues copy a claim to the bodies named after them.
@@ -74,7 +75,7 @@ var concurCues = []string{
 }
 
 func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
-	d := &dictionary{facts: f, byISO: map[string]int{}}
+	d := &dictionary{facts: f, byISO: map[string]int{}, weak: weakWords}
 	index := map[string]int{}
 	var patterns []string
 	add := func(form string, e entry) {
@@ -143,20 +144,32 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 		for _, a := range g.Aliases {
 			names = append(names, a.Name)
 		}
+		// "Gorgon Group" is also written "Gorgon": the stem, with context.
+		for _, n := range names {
+			for _, suf := range []string{" Group", " Team", " Gang", " group", " team"} {
+				if stem := strings.TrimSuffix(n, suf); stem != n && len(stem) >= 4 && !strings.Contains(stem, " ") {
+					add(stem, entry{kind: kGroup, ref: int32(i), caseMode: caseModeFor(stem, true), weak: true})
+				}
+			}
+		}
 		for _, n := range names {
 			if isGenericGroupName(n) {
 				continue
 			}
-			add(n, entry{kind: kGroup, ref: int32(i), caseMode: caseModeFor(n, false), weak: isWeakName(n, weakWords)})
+			// Group names are proper names: a capitalised one must be written
+			// with its capital ("Sandworm", not the "sandworm" of a URL).
+			add(n, entry{kind: kGroup, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || isPlainCapWord(n)})
 		}
 	}
 	for i := range f.Software {
 		s := &f.Software[i]
 		for _, n := range append([]string{s.Name}, s.Aliases...) {
-			if len(n) < 3 {
+			if len(n) < 3 || len(n) == 3 && !isAcronym(n) {
 				continue
 			}
-			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, false), weak: isWeakName(n, weakWords) || len(n) <= 4})
+			// Capitalised names must keep their capital ("Payload" is not
+			// "payload"); lower-case command names (certutil) match as written.
+			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || len(n) <= 4 || isPlainCapWord(n)})
 		}
 	}
 	// Techniques by id, and by name. Several ATT&CK domains reuse a name
@@ -299,6 +312,18 @@ func isGenericGroupName(n string) bool {
 // to be matched in prose.
 func usableTechniqueName(n string) bool {
 	if len(n) < 6 {
+		return false
+	}
+	if !strings.Contains(n, " ") {
+		// One word is too generic ("Accounts", "Databases", "Hardware")
+		// unless it is a term of the trade.
+		switch strings.ToLower(n) {
+		case "powershell", "phishing", "masquerading", "rootkit", "bootkit", "keylogging", "timestomp",
+			"steganography", "kerberoasting", "impersonation", "javascript", "applescript", "clipboard",
+			"hypervisor", "rundll32", "regsvr32", "msiexec", "installutil", "regsvcs/regasm", "odbcconf",
+			"mshta", "verclsid", "mavinject", "netsh", "screensaver", "launchctl", "sudo", "dcsync":
+			return true
+		}
 		return false
 	}
 	switch strings.ToLower(n) {

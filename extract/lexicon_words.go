@@ -141,6 +141,9 @@ var attributionCues = []string{
 	"nation-state", "nation state", "state hackers", "state-backed", "government-backed", "government hackers",
 	"government-sponsored", "working with", "worked with", "worked for", "cooperating with", "in league with",
 	"traced", "traced to", "traced back to", "in association with", "acted for", "acting at",
+	"directs", "direct", "under orders", "orders from", "on orders", "at the orders of", "on the orders of",
+	"at the behest", "associated", "responsible for", "are responsible", "is responsible", "were responsible",
+	"was responsible",
 }
 
 // targetCues mark a sentence that says whom or what a group hit.

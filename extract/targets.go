@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -498,7 +499,7 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 			}
 			continue
 		}
-		if !hasTitle && !verb && !a.listedWithPerson(v, names) {
+		if !hasTitle && !verb && !a.listedWithPerson(v, names) && !a.personFrame(v, names) {
 			continue
 		}
 		bad := false
@@ -605,3 +606,41 @@ var orgNouns = map[string]bool{"company": true, "firm": true, "agency": true, "o
 	"university": true, "hospital": true, "airline": true, "carrier": true, "ministry": true, "organization": true,
 	"organisation": true, "institute": true, "developer": true, "vendor": true, "retailer": true, "insurer": true,
 	"newspaper": true, "broadcaster": true, "corporation": true, "conglomerate": true, "subsidiary": true}
+
+// roleWords begin a lower-case description of someone's job after their
+// name: "Charles Carmakal, chief technology officer at Mandiant".
+var roleWords = map[string]bool{"chief": true, "spokesperson": true, "spokesman": true, "spokeswoman": true,
+	"director": true, "head": true, "analyst": true, "researcher": true, "minister": true, "officer": true,
+	"founder": true, "president": true, "vice": true, "senior": true, "principal": true, "professor": true,
+	"ambassador": true, "secretary": true, "deputy": true, "assistant": true, "special": true, "lead": true,
+	"manager": true, "general": true, "executive": true, "co-founder": true, "partner": true, "fellow": true,
+	"a": true, "an": true, "the": true, "who": true, "aged": true}
+
+// personFrame reports whether the words around names frame them as a
+// person: right after a reporting verb ("said Charles Carmakal"), before a
+// job description (", chief technology officer"), or between commas before
+// a reporting verb (", Mao Ning, said").
+func (a *analysis) personFrame(v *sview, names []token) bool {
+	s, e := names[0].Start, names[len(names)-1].End
+	before := a.text[max(v.s.Start, s-12):s]
+	for _, w := range []string{"said ", "says ", "told ", "added ", "wrote ", "according to "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	after := a.text[e:min(v.s.End, e+40)]
+	if strings.HasPrefix(after, ", ") {
+		rest := after[2:]
+		w := rest
+		if i := strings.IndexAny(rest, " ,"); i >= 0 {
+			w = rest[:i]
+		}
+		if roleWords[w] || w == "said" || w == "says" || w == "told" {
+			return true
+		}
+		if i, err := strconv.Atoi(w); err == nil && i > 15 && i < 100 { // ", 35,": an age
+			return true
+		}
+	}
+	return false
+}

@@ -21,3 +21,7 @@ func weakWords() map[string]bool {
 }
 
 //go:generate go run ./internal/genweak -tram ../../shared/data/tram/tram2_reports.jsonl -out weakwords.txt
+
+// isCommonWeak reports whether a name is an ordinary lower-case word of
+// CTI prose (listed in weakwords.txt).
+func (d *dictionary) isCommonWeak(name string) bool { return d.weak[strings.ToLower(name)] }

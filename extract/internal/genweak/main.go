@@ -50,7 +50,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer in.Close()
-	counts := map[string]int{}
+	counts := map[string]int{} // lower-case uses
+	caps := map[string]int{}   // any other spelling
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
@@ -61,9 +62,16 @@ func main() {
 			log.Fatal(err)
 		}
 		for _, w := range strings.FieldsFunc(rec.Text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-			// Only words written in lower case: that is ordinary use.
-			if w == strings.ToLower(w) && names[w] {
-				counts[w]++
+			// Words written in lower case are in ordinary use; a name
+			// usually written with capitals (Mimikatz) is not a plain word.
+			l := strings.ToLower(w)
+			if !names[l] {
+				continue
+			}
+			if w == l {
+				counts[l]++
+			} else {
+				caps[l]++
 			}
 		}
 	}
@@ -72,7 +80,7 @@ func main() {
 	}
 	var words []string
 	for w, n := range counts {
-		if n >= 2 {
+		if n >= 2 && n >= 3*caps[w] {
 			words = append(words, w)
 		}
 	}
