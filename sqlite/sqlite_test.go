@@ -293,16 +293,24 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// BenchmarkWriteReport writes one typical report (about 70 objects and
-// relationships with evidence, merged into what earlier reports wrote) per
-// iteration into a file store.
+// BenchmarkWriteReport writes one typical report per iteration (about 70
+// objects and relationships with evidence) into a store that already holds
+// 100 reports about the same group, so that most writes merge into objects
+// that earlier reports named. The cost of a report grows slowly with the
+// evidence those objects gather.
 func BenchmarkWriteReport(b *testing.B) {
+	const earlier = 100
 	ctx := context.Background()
 	s := openTest(b)
+	for i := range earlier {
+		if _, err := s.Write(ctx, storetest.Report(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
 	batches := make([]*aptgraph.Batch, b.N)
 	objs := 0
 	for i := range batches {
-		batches[i] = storetest.Report(i)
+		batches[i] = storetest.Report(earlier + i)
 		objs += len(batches[i].Objects)
 	}
 	b.ResetTimer()
@@ -349,7 +357,10 @@ func BenchmarkImportATTACK(b *testing.B) {
 }
 
 // TestImportATTACK writes the ATT&CK bundle and reads it back: every object
-// stored, its JSON intact, within the 5 s budget.
+// stored and its JSON intact. The budget for the import is 5 s, which
+// BenchmarkImportATTACK measures; this test fails only at three times that,
+// a regression no busy machine explains (a quadratic step, say), so that
+// it does not fail on a loaded CI machine.
 func TestImportATTACK(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 24,772 objects")
@@ -367,8 +378,8 @@ func TestImportATTACK(t *testing.T) {
 	if res.Created != len(bundle.Objects) {
 		t.Errorf("created %d, want %d", res.Created, len(bundle.Objects))
 	}
-	if took > 5*time.Second {
-		t.Errorf("import took %v, want at most 5s", took)
+	if took > 15*time.Second {
+		t.Errorf("import took %v, want well under 15s (the budget is 5s)", took)
 	}
 	res, err = s.Write(ctx, &aptgraph.Batch{Objects: bundle.Objects})
 	if err != nil || res.Unchanged != len(bundle.Objects) {
@@ -411,4 +422,68 @@ func readATTACK(tb testing.TB) *stix.Bundle {
 		tb.Fatal(err)
 	}
 	return &bundle
+}
+
+// TestFormatError provokes the driver's errors and checks their codes.
+func TestFormatError(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t)
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO collections (id, title, created) VALUES ('c', 't', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	tests := []struct {
+		name string
+		run  func() error
+		code string
+	}{
+		{"unique", func() error {
+			_, err := s.writer.ExecContext(ctx, `INSERT INTO collections (id, title, created) VALUES ('c', 't', 0)`)
+			return err
+		}, aptgraph.ECONFLICT},
+		{"foreign key", func() error {
+			_, err := s.writer.ExecContext(ctx, `INSERT INTO collection_objects (collection_id, version_seq, date_added) VALUES ('nope', 1, 0)`)
+			return err
+		}, aptgraph.ENOTFOUND},
+		{"check", func() error {
+			_, err := s.writer.ExecContext(ctx, `INSERT INTO tokens (id, name, secret_sha256, can_read, can_write, max_tlp, created)
+				VALUES ('t', 'n', x'00', 1, 0, 0, 0)`)
+			return err
+		}, aptgraph.EINVALID},
+		{"not null", func() error {
+			_, err := s.writer.ExecContext(ctx, `INSERT INTO collections (id, title, created) VALUES ('d', NULL, 0)`)
+			return err
+		}, aptgraph.EINVALID},
+		{"no rows", func() error {
+			var x int
+			return s.reader.QueryRowContext(ctx, `SELECT 1 FROM collections WHERE id = 'none'`).Scan(&x)
+		}, aptgraph.ENOTFOUND},
+		{"cancelled", func() error {
+			_, err := s.reader.QueryContext(cancelled, `SELECT 1`)
+			return err
+		}, aptgraph.EUNAVAILABLE},
+		{"read-only connection", func() error {
+			_, err := s.reader.ExecContext(ctx, `DELETE FROM collections`)
+			return err
+		}, aptgraph.EUNAVAILABLE},
+		{"syntax", func() error {
+			_, err := s.reader.ExecContext(ctx, `SELEKT 1`)
+			return err
+		}, aptgraph.EINTERNAL},
+		{"already formatted", func() error { return aptgraph.Errorf(aptgraph.ETOOLARGE, "x") }, aptgraph.ETOOLARGE},
+	}
+	for _, tt := range tests {
+		err := tt.run()
+		if err == nil {
+			t.Errorf("%s: no error", tt.name)
+			continue
+		}
+		if got := aptgraph.ErrorCode(FormatError(err)); got != tt.code {
+			t.Errorf("%s: FormatError(%v) has code %q, want %q", tt.name, err, got, tt.code)
+		}
+	}
+	if FormatError(nil) != nil {
+		t.Error("FormatError(nil) != nil")
+	}
 }
