@@ -10,6 +10,12 @@ import (
 	"github.com/aptgraph/aptgraph/stix"
 )
 
+// MaxEvidence caps the quotes one object keeps across reports. Without a cap
+// an object every report names (a country, a big group) would grow, and be
+// rewritten, with each report; the reports that name it stay listed in their
+// object_refs.
+const MaxEvidence = 50
+
 // MergeObject merges new into old, two versions of one object (the same
 // deterministic id, from two reports), and reports whether the result says
 // anything old does not. Neither argument is modified.
@@ -55,10 +61,15 @@ func MergeObject(old, new *stix.Object) (merged *stix.Object, changed bool) {
 		return string(b)
 	})
 	grew(len(m.ExternalReferences), len(old.ExternalReferences))
-	m.Evidence = unionBy(m.Evidence, new.Evidence, func(e stix.Evidence) string {
-		return e.ReportRef + "\x00" + strconv.Itoa(e.Start) + "\x00" + strconv.Itoa(e.End)
-	})
-	grew(len(m.Evidence), len(old.Evidence))
+	if len(m.Evidence) < MaxEvidence {
+		m.Evidence = unionBy(m.Evidence, new.Evidence, func(e stix.Evidence) string {
+			return e.ReportRef + "\x00" + strconv.Itoa(e.Start) + "\x00" + strconv.Itoa(e.End)
+		})
+		if len(m.Evidence) > MaxEvidence {
+			m.Evidence = m.Evidence[:MaxEvidence]
+		}
+		grew(len(m.Evidence), len(old.Evidence))
+	}
 
 	for _, f := range []struct {
 		dst   *string

@@ -127,6 +127,8 @@ type sview struct {
 	ents          []mention
 	cues          []mention
 	toks          []token
+	tokBuf        *[]token // shared buffer; tokens() fills it on first use
+	toksDone      bool
 	lower         string
 }
 
@@ -191,8 +193,7 @@ func (a *analysis) run() {
 			}
 			v.cues = append(v.cues, a.cues[j])
 		}
-		toks = tokenize(a.text, s.Span, toks)
-		v.toks = toks
+		v.tokBuf = &toks
 		a.sentence(v, strong)
 	}
 }
@@ -390,7 +391,9 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		coref = true
 	}
 
-	a.readPeople(v)
+	if a.hasCue(v, kTitle) || a.hasCue(v, kReporting) || len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ") {
+		a.readPeople(v)
+	}
 	a.readClaims(v, groups, groupSpans, coref)
 	a.readTimes(v, groups)
 	a.readUses(v, groups)
@@ -911,4 +914,14 @@ func insideName(ents []mention, sp Span) bool {
 		}
 	}
 	return false
+}
+
+// tokens returns the sentence's tokens, made on first use.
+func (v *sview) tokens(a *analysis) []token {
+	if !v.toksDone {
+		*v.tokBuf = tokenize(a.text, v.s.Span, *v.tokBuf)
+		v.toks = *v.tokBuf
+		v.toksDone = true
+	}
+	return v.toks
 }

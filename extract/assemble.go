@@ -435,9 +435,8 @@ func (b *builder) indicators(text string) {
 			continue
 		}
 		id := stix.NewID("indicator", pat)
-		ind := b.add(&stix.Object{Type: "indicator", ID: id, Name: m.Value, Pattern: pat, PatternType: "stix",
+		b.add(&stix.Object{Type: "indicator", ID: id, Name: m.Value, Pattern: pat, PatternType: "stix",
 			ValidFrom: b.ts, IndicatorTypes: []string{"malicious-activity"}, Evidence: b.ev(ev)})
-		b.rel("based-on", ind.ID, sco.ID, ev)
 	}
 }
 

@@ -30,6 +30,7 @@ const (
 	kIntro                       // a phrase after which a text names a group ("known as")
 	kCoref                       // a phrase that points back to a group ("the group")
 	kAnimal                      // a vendor name suffix ("Typhoon", "Panda")
+	kTitle                       // a person's title ("Secretary", "spokesperson")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -251,6 +252,14 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range animalSuffixes {
 		add(w, entry{kind: kAnimal, caseMode: 1})
+	}
+	for w := range titleWords {
+		add(w, entry{kind: kTitle, caseMode: caseModeFor(w, false)})
+	}
+	for w := range roleWords {
+		if len(w) > 3 {
+			add(w, entry{kind: kTitle})
+		}
 	}
 	d.m = newMatcher(patterns)
 	return d

@@ -11,6 +11,7 @@ package extract
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -165,8 +166,9 @@ func (a *analysis) vendorFallback() {
 
 // SHA256 returns the hex SHA-256 of the normalised text, the report's identity.
 func SHA256(normalised string) string {
-	h := sha256.Sum256([]byte(normalised))
-	return hex.EncodeToString(h[:])
+	h := sha256.New()
+	io.WriteString(h, normalised)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func sortedKeys[M ~map[string]V, V any](m M) []string {

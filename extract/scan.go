@@ -65,7 +65,8 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 		Span
 		pat int
 	}
-	var ents []raw
+	ents := make([]raw, 0, len(text)/64)
+	cues = make([]mention, 0, len(text)/64)
 	d.m.find(text, func(m acMatch) {
 		if !boundaryOK(text, m.Start, m.End) {
 			return

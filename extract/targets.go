@@ -268,7 +268,7 @@ var commonAcronyms = map[string]bool{
 // Agency"), and acronyms that are not common technical terms ("JAXA").
 func (a *analysis) orgs(v *sview) []orgName {
 	var out []orgName
-	toks := v.toks
+	toks := v.tokens(a)
 	taken := func(sp Span) bool {
 		for _, m := range v.ents {
 			if m.Start < sp.End && sp.Start < m.End {
@@ -433,6 +433,9 @@ func (a *analysis) peopleIn(v *sview, w Span) []personMention {
 }
 
 func (a *analysis) findPeople(v *sview) []personMention {
+	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) {
+		return nil
+	}
 	if v.peopleDone {
 		return v.people
 	}
@@ -443,7 +446,7 @@ func (a *analysis) findPeople(v *sview) []personMention {
 
 func (a *analysis) findPeopleOnce(v *sview) []personMention {
 	var out []personMention
-	toks := v.toks
+	toks := v.tokens(a)
 	isEntity := func(t token) bool {
 		for _, m := range v.ents {
 			if m.Start <= t.Start && t.End <= m.End && (m.kind == kCountry || m.kind == kBody || m.kind == kGroup || m.kind == kSoftware || m.kind == kRegion) {

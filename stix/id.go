@@ -67,6 +67,15 @@ func canonicalJSON(v any) string {
 
 func writeCanonical(sb *strings.Builder, v any) {
 	switch x := v.(type) {
+	case string:
+		if isPlainJSON(x) {
+			sb.WriteByte('"')
+			sb.WriteString(x)
+			sb.WriteByte('"')
+			return
+		}
+		b, _ := json.Marshal(x)
+		sb.Write(b)
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -93,4 +102,15 @@ func writeCanonical(sb *strings.Builder, v any) {
 		b, _ := json.Marshal(x)
 		sb.Write(b)
 	}
+}
+
+// isPlainJSON reports whether s needs no escaping inside a JSON string.
+func isPlainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,29 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// BenchmarkDictionaryScan measures the gazetteer pass alone over the TRAM2 texts.
+func BenchmarkDictionaryScan(b *testing.B) {
+	text := strings.Join(tramTexts(b), "\n\n")
+	d := Default().dict
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.scan(text)
+	}
+}
+
+// BenchmarkMatcherFind measures the automaton alone.
+func BenchmarkMatcherFind(b *testing.B) {
+	text := strings.Join(tramTexts(b), "\n\n")
+	m := Default().dict.m
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		m.find(text, func(acMatch) { n++ })
+	}
+}
