@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -496,12 +497,21 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 	if !a.hasCue(v, kReporting) && !strings.Contains(seg, "ccording to ") {
 		return nil, nil
 	}
-	// "according to X"
+	// "according to X", "according to a joint advisory from X, Y and Z"
 	if i := strings.Index(v.low(a), "according to "); i >= 0 {
 		from := v.s.Start + i + len("according to ")
-		for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+80)}) {
+		w := Span{from, min(v.s.End, from+100)}
+		cs := a.claimantCands(v, gov, w)
+		// Nearest the phrase first; a list goes on, anything after a
+		// comma that ends the list does not belong.
+		sort.Slice(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
+		prevEnd := -1
+		for _, c := range cs {
+			if prevEnd >= 0 && !isListGap(a.between(prevEnd, c.Start)) {
+				break
+			}
 			add(c.p, c.Span)
-			break
+			prevEnd = c.End
 		}
 	}
 	// Subjects of reporting verbs.
@@ -521,6 +531,29 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		}
 		ws = max(ws, rv.Start-120)
 		cs := a.claimantCands(v, gov, Span{ws, rv.Start})
+		// "..., Microsoft said": the speaker after the last comma.
+		if k := strings.LastIndex(a.text[ws:rv.Start], ", "); k >= 0 {
+			var after, before []claimantCand
+			for _, c := range cs {
+				if c.Start >= ws+k {
+					after = append(after, c)
+				} else {
+					before = append(before, c)
+				}
+			}
+			// Unless the comma is inside a list of speakers: "CISA, the FBI and the NSA".
+			inList := false
+			for _, b := range before {
+				for _, c := range after {
+					if isListGap(a.between(b.End, c.Start)) {
+						inList = true
+					}
+				}
+			}
+			if len(after) > 0 && !inList {
+				cs = after
+			}
+		}
 		if len(cs) == 0 {
 			// "..., said Grossman."
 			if rv.Start > v.s.Start && strings.Contains(text[max(v.s.Start, rv.Start-3):rv.Start], ",") {
@@ -606,6 +639,11 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 		switch m.kind {
 		case kBody:
 			b := bodies[m.ref]
+			// Intelligence services and armies are sponsors far more often
+			// than sources: one counts as a claimant only right before the verb.
+			if b.Sponsor && len(strings.Fields(a.text[m.End:w.End])) > 3 {
+				continue
+			}
 			class := "organization"
 			if b.Country != "" && !b.Vendor {
 				class = "government"

@@ -143,7 +143,8 @@ var attributionCues = []string{
 	"traced", "traced to", "traced back to", "in association with", "acted for", "acting at",
 	"directs", "direct", "under orders", "orders from", "on orders", "at the orders of", "on the orders of",
 	"at the behest", "associated", "responsible for", "are responsible", "is responsible", "were responsible",
-	"was responsible",
+	"was responsible", "element of", "subordinate element", "arm of", "branch of", "wing of", "division of",
+	"affiliate of", "proxy of", "cutout for", "cut-out for",
 }
 
 // targetCues mark a sentence that says whom or what a group hit.

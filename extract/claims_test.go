@@ -1,0 +1,90 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/stix"
+)
+
+// claimsOf extracts text and returns its claims as "claimant|group|sponsor|confidence".
+func claimsOf(t *testing.T, text string) []string {
+	t.Helper()
+	res, err := Default().Extract(&aptgraph.Document{Text: text}, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]*stix.Object{}
+	for _, o := range res.Bundle.Objects {
+		by[o.ID] = o
+	}
+	var out []string
+	for _, o := range res.Bundle.Objects {
+		if o.Type != "relationship" || o.RelationshipType != "attributed-to" || stix.IDType(o.SourceRef) != "intrusion-set" {
+			continue
+		}
+		conf := "-"
+		if o.Confidence != nil {
+			conf = itoa(*o.Confidence)
+		}
+		out = append(out, strings.Join([]string{by[o.CreatedByRef].Name, by[o.SourceRef].Name, by[o.TargetRef].Name, conf}, "|"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestClaims checks claim frames on sentences written for the test, one
+// phrasing each: who says it, about which group, naming which sponsor, and
+// how sure they are.
+func TestClaims(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"reporting verb with estimative words",
+			"The National Cyber Security Centre said it is highly likely that APT28 is run by the GRU.",
+			[]string{"National Cyber Security Centre|APT28|GRU|85"}},
+		{"according to",
+			"According to the FBI, APT41 works on behalf of China's Ministry of State Security.",
+			[]string{"Federal Bureau of Investigation|APT41|Ministry of State Security|-"}},
+		{"joint advisory subjects",
+			"CISA, the FBI and the NSA assess that Volt Typhoon is a PRC state-sponsored actor.",
+			[]string{"Cybersecurity and Infrastructure Security Agency|Volt Typhoon|Government of China|-",
+				"Federal Bureau of Investigation|Volt Typhoon|Government of China|-",
+				"National Security Agency|Volt Typhoon|Government of China|-"}},
+		{"passive with by",
+			"APT10 was linked to the Ministry of State Security by the Justice Department.",
+			[]string{"U.S. Department of Justice|APT10|Ministry of State Security|-"}},
+		{"hedged",
+			"MuddyWater is believed to be a subordinate element of Iran's Ministry of Intelligence and Security, Microsoft said.",
+			[]string{"Microsoft|MuddyWater|Ministry of Intelligence and Security|-"}},
+		{"backed suffix",
+			"Google researchers said the Kremlin-backed Sandworm group hit Ukrainian energy firms.",
+			[]string{"Google|Sandworm|Government of Russia|-"}},
+		{"negated",
+			"The company said it had no evidence that APT29 was behind the breach and declined to attribute it to Russia.",
+			nil},
+		{"denial",
+			"China's foreign ministry denied that APT40 works for the Chinese government.",
+			nil},
+		{"moderate confidence",
+			"Mandiant assesses with moderate confidence that UNC2452 is sponsored by the Russian government.",
+			[]string{"Mandiant|APT29|Government of Russia|50"}},
+		{"concurrence copies",
+			"Japan concurred with the United States that APT40 is working for the Chinese state.",
+			[]string{"Government of Japan|APT40|Government of China|-", "Government of the United States|APT40|Government of China|-"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := claimsOf(t, tt.text)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("claims (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
