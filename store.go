@@ -340,6 +340,34 @@ type Store interface {
 	// Tokens returns every token, revoked ones included, oldest first.
 	Tokens(ctx context.Context) ([]*Token, error)
 
+	// PutNames stores name records in one transaction: a record whose
+	// Norm, Kind and GroupKey are stored replaces that record, any other
+	// is added, and none is ever removed. It returns how many records were
+	// new or different; putting stored records again returns 0. Returns
+	// EINVALID or ETOOLARGE for records that PrepareNames refuses.
+	PutNames(ctx context.Context, recs []*NameRecord) (changed int, err error)
+
+	// Names returns the records of the normalised name norm (see
+	// NormalizeName), ordered by kind, group key. Returns none, not an
+	// error, for an unknown name.
+	Names(ctx context.Context, norm string) ([]*NameRecord, error)
+
+	// CountNames returns how many name records are stored.
+	CountNames(ctx context.Context) (int, error)
+
+	// CreateAliasClaim stores a local analyst's claim, setting c.ID and
+	// c.Created. Returns EINVALID for a claim that AliasClaim.Validate
+	// refuses.
+	CreateAliasClaim(ctx context.Context, c *AliasClaim) error
+
+	// AliasClaims returns the claims that match f, oldest first.
+	AliasClaims(ctx context.Context, f AliasClaimFilter) ([]*AliasClaim, error)
+
+	// UndoAliasClaim withdraws a standing claim, recording who did and
+	// when, and returns it. The claim stays stored. Returns ENOTFOUND for
+	// an unknown id and ECONFLICT for a claim already undone.
+	UndoAliasClaim(ctx context.Context, id int64, by string) (*AliasClaim, error)
+
 	// Close releases the store.
 	Close() error
 }

@@ -7,9 +7,11 @@ type matcher struct {
 	class    [256]uint8 // byte -> alphabet class; 0 = a byte no pattern uses
 	verify   []bool     // per pattern: it holds bytes of the shared class, so a hit must be checked
 	nclass   int
-	next     []int32 // state*nclass + class -> state
-	out      []int32 // state -> first output index into outs, -1 if none
-	outs     []acOut // linked list of outputs per state
+	next     []int32  // state*nclass + class -> state (negated when it has outputs); nil when next16 is used
+	next16   []uint16 // the same table for automata of at most 65,536 states, half the size
+	hasOut   []uint64 // bit per state: it has outputs (with next16)
+	out      []int32  // state -> first output index into outs, -1 if none
+	outs     []acOut  // linked list of outputs per state
 	patterns []string
 }
 
@@ -164,6 +166,18 @@ func newMatcher(patterns []string) *matcher {
 			next[i] = -t - 1
 		}
 	}
+	if len(nodes) <= maxNarrowStates {
+		m.next16 = make([]uint16, len(next))
+		m.hasOut = make([]uint64, (len(nodes)+63)/64)
+		for i, t := range next {
+			if t < 0 {
+				t = -t - 1
+				m.hasOut[t>>6] |= 1 << (uint(t) & 63)
+			}
+			m.next16[i] = uint16(t)
+		}
+		return m
+	}
 	m.next = next
 	return m
 }
@@ -171,6 +185,10 @@ func newMatcher(patterns []string) *matcher {
 // find calls fn for every occurrence of every pattern in text, in order of
 // end position.
 func (m *matcher) find(text string, fn func(acMatch)) {
+	if m.next16 != nil {
+		m.find16(text, fn)
+		return
+	}
 	s := int32(0)
 	n := int32(m.nclass)
 	next, out, class := m.next, m.out, &m.class
@@ -202,4 +220,29 @@ func equalFoldASCII(s, p string) bool {
 		}
 	}
 	return true
+}
+
+// maxNarrowStates is the most states the 16-bit table can address; tests
+// lower it to exercise the wide table.
+var maxNarrowStates = 1 << 16
+
+// find16 is find over the 16-bit table.
+func (m *matcher) find16(text string, fn func(acMatch)) {
+	s := uint32(0)
+	n := uint32(m.nclass)
+	next, hasOut, class := m.next16, m.hasOut, &m.class
+	for i := 0; i < len(text); i++ {
+		s = uint32(next[s*n+uint32(class[text[i]])])
+		if hasOut[s>>6]&(1<<(s&63)) == 0 {
+			continue
+		}
+		for o := m.out[s]; o >= 0; o = m.outs[o].link {
+			e := m.outs[o]
+			start := i + 1 - int(e.length)
+			if m.verify[e.pattern] && !equalFoldASCII(text[start:i+1], m.patterns[e.pattern]) {
+				continue
+			}
+			fn(acMatch{Pattern: int(e.pattern), Start: start, End: i + 1})
+		}
+	}
 }

@@ -21,23 +21,34 @@ func TestMatcher(t *testing.T) {
 		{"none", []string{"abc"}, "xyz", nil},
 		{"unicode", []string{"café"}, "Café crème", []string{"café@0"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := newMatcher(tt.patterns)
-			var got []string
-			m.find(tt.text, func(x acMatch) {
-				if !strings.EqualFold(tt.text[x.Start:x.End], tt.patterns[x.Pattern]) {
-					t.Errorf("span %q does not hold pattern %q", tt.text[x.Start:x.End], tt.patterns[x.Pattern])
-				}
-				got = append(got, tt.patterns[x.Pattern]+"@"+itoa(x.Start))
-			})
-			sort.Strings(got)
-			want := append([]string(nil), tt.want...)
-			sort.Strings(want)
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("matches (-want +got):\n%s", diff)
+	for _, wide := range []bool{false, true} {
+		for _, tt := range tests {
+			name := tt.name
+			if wide {
+				name += "/wide"
 			}
-		})
+			t.Run(name, func(t *testing.T) {
+				if wide {
+					old := maxNarrowStates
+					maxNarrowStates = 0
+					defer func() { maxNarrowStates = old }()
+				}
+				m := newMatcher(tt.patterns)
+				var got []string
+				m.find(tt.text, func(x acMatch) {
+					if !strings.EqualFold(tt.text[x.Start:x.End], tt.patterns[x.Pattern]) {
+						t.Errorf("span %q does not hold pattern %q", tt.text[x.Start:x.End], tt.patterns[x.Pattern])
+					}
+					got = append(got, tt.patterns[x.Pattern]+"@"+itoa(x.Start))
+				})
+				sort.Strings(got)
+				want := append([]string(nil), tt.want...)
+				sort.Strings(want)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("matches (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }
 

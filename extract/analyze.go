@@ -106,12 +106,13 @@ type analysis struct {
 	times     []timeRange
 	countries map[string][]Span // country ISO2 -> mentions (for the country objects)
 
-	focus        *group
-	unattributed *group // the activity of a report that names no group
-	vendor       string // the vendor the text names most, the publisher of last resort
-	lastClaimant []*party
-	lastClaimPar int
-	personByLast map[string]*person
+	focus         *group
+	unattributed  *group          // the activity of a report that names no group
+	vendor        string          // the vendor the text names most, the publisher of last resort
+	groupSurfaces map[string]bool // lower-case group names as written, made on first use
+	lastClaimant  []*party
+	lastClaimPar  int
+	personByLast  map[string]*person
 }
 
 // sentence-local view.
@@ -198,41 +199,48 @@ func (a *analysis) run() {
 	}
 }
 
-// mergeMentions adds pattern finds to the dictionary mentions, dropping those
-// that overlap a longer mention already there.
+// mergeMentions adds pattern finds to the dictionary mentions. Where they
+// overlap, the longer span wins (a dictionary group name wins ties). Both
+// lists are in text order, so one walk does it.
 func mergeMentions(ents, extra []mention) []mention {
 	if len(extra) == 0 {
 		return ents
 	}
-	out := append([]mention(nil), ents...)
-	for _, x := range extra {
-		keep := true
-		for i := range out {
-			o := &out[i]
-			if o.Start < x.End && x.Start < o.End {
-				if o.End-o.Start >= x.End-x.Start && o.kind == kGroup {
-					keep = false
-					break
-				}
-				if o.End-o.Start > x.End-x.Start {
-					keep = false
-					break
-				}
-			}
+	sort.SliceStable(extra, func(i, j int) bool { return extra[i].Start < extra[j].Start })
+	all := make([]mention, 0, len(ents)+len(extra))
+	all = append(all, ents...)
+	all = append(all, extra...)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Start < all[j].Start })
+	// Drop each mention that overlaps a better one; overlaps are local, so
+	// only the neighbours within the span need looking at.
+	drop := make([]bool, len(all))
+	better := func(x, y mention) bool { // x beats y
+		lx, ly := x.End-x.Start, y.End-y.Start
+		if lx != ly {
+			return lx > ly
 		}
-		if keep {
-			// Remove shorter overlapped mentions.
-			kept := out[:0]
-			for _, o := range out {
-				if o.Start < x.End && x.Start < o.End {
-					continue
-				}
-				kept = append(kept, o)
+		return x.e != nil && x.kind == kGroup && y.e == nil
+	}
+	for i := range all {
+		for j := i + 1; j < len(all) && all[j].Start < all[i].End; j++ {
+			// Dictionary mentions never overlap each other; only a pattern
+			// find against anything else is settled here.
+			if all[i].e != nil && all[j].e != nil {
+				continue
 			}
-			out = append(kept, x)
+			if better(all[i], all[j]) {
+				drop[j] = true
+			} else {
+				drop[i] = true
+			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	out := all[:0]
+	for i, m := range all {
+		if !drop[i] {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 
@@ -479,11 +487,14 @@ var corefPhrases = []string{
 	"these actors", "the threat actors", "these groups", "the spies", "the unit",
 }
 
+// maxFrameEvidence caps the sentences kept per frame; the bundle shows fewer.
+const maxFrameEvidence = 16
+
+// appendEv adds a sentence to a frame's evidence. Sentences come in text
+// order, so a repeat can only be the last one.
 func appendEv(ev []Span, s Span) []Span {
-	for _, e := range ev {
-		if e == s {
-			return ev
-		}
+	if n := len(ev); n > 0 && ev[n-1] == s || len(ev) >= maxFrameEvidence {
+		return ev
 	}
 	return append(ev, s)
 }
@@ -599,18 +610,20 @@ func aliasNames(g *kb.Group) []string {
 	return out
 }
 
-// mentionsName reports whether the text names n as a whole word.
+// mentionsName reports whether the text names n as a group name.
 func (a *analysis) mentionsName(n string) bool {
 	if len(n) < 3 {
 		return false
 	}
-	ln := strings.ToLower(n)
-	for _, m := range a.ents {
-		if m.kind == kGroup && strings.EqualFold(a.text[m.Start:m.End], ln) {
-			return true
+	if a.groupSurfaces == nil {
+		a.groupSurfaces = map[string]bool{}
+		for _, m := range a.ents {
+			if m.kind == kGroup {
+				a.groupSurfaces[strings.ToLower(a.text[m.Start:m.End])] = true
+			}
 		}
 	}
-	return false
+	return a.groupSurfaces[strings.ToLower(n)]
 }
 
 // groupByName returns the group for a name the reference data does not know.

@@ -199,13 +199,13 @@ func (a *analysis) prevWords(i, start, n int) string {
 }
 
 func (a *analysis) sentenceYears(v *sview) [2]int {
-	var y [2]int
-	for _, tr := range a.times {
-		if tr.ev == v.s.Span {
-			y = [2]int{tr.from, tr.to}
+	// Time ranges of this sentence are the last ones read.
+	for i := len(a.times) - 1; i >= 0 && a.times[i].ev.Start >= v.s.Start; i-- {
+		if a.times[i].ev == v.s.Span {
+			return [2]int{a.times[i].from, a.times[i].to}
 		}
 	}
-	return y
+	return [2]int{}
 }
 
 func (a *analysis) addTarget(g *group, kind, name string, ev Span, years [2]int) {
@@ -556,10 +556,11 @@ func (a *analysis) listedWithPerson(v *sview, names []token) bool {
 	if !listBefore && !listAfter {
 		return false
 	}
-	for _, p := range a.people {
-		if listBefore && strings.Contains(before, p.name) || listAfter && strings.Contains(after, p.name) {
-			return true
-		}
+	// The list's neighbour: the capitalised words just before the comma or
+	// just after it, looked up among the people already met.
+	if listBefore && a.people[strings.ToLower(lastCapRun(before))] != nil ||
+		listAfter && a.people[strings.ToLower(firstCapRun(after))] != nil {
+		return true
 	}
 	lower := strings.ToLower(a.text[v.s.Start:v.s.End])
 	for _, w := range []string{"defendants", "charged", "indicted", "nationals", "officers", "named"} {
@@ -646,4 +647,32 @@ func (a *analysis) personFrame(v *sview, names []token) bool {
 		}
 	}
 	return false
+}
+
+// lastCapRun returns the last run of two or three capitalised words of s,
+// before its trailing list punctuation.
+func lastCapRun(s string) string {
+	s = strings.TrimSuffix(strings.TrimSuffix(s, ", "), " and")
+	f := strings.Fields(s)
+	n := 0
+	for n < 3 && n < len(f) && isPlainCapWord(f[len(f)-1-n]) {
+		n++
+	}
+	return strings.Join(f[len(f)-n:], " ")
+}
+
+// firstCapRun returns the first run of up to three capitalised words of s,
+// after its leading list punctuation.
+func firstCapRun(s string) string {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, ", "), " and ")
+	f := strings.Fields(s)
+	n := 0
+	for n < 3 && n < len(f) && isPlainCapWord(strings.TrimRight(f[n], ",.")) {
+		n++
+	}
+	out := make([]string, n)
+	for i := 0; i < n; i++ {
+		out[i] = strings.TrimRight(f[i], ",.")
+	}
+	return strings.Join(out, " ")
 }

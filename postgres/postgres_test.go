@@ -91,8 +91,8 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	var versions int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM schema_version`).Scan(&versions); err != nil || versions != 1 {
-		t.Errorf("schema_version has %d rows (%v), want 1", versions, err)
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM schema_version`).Scan(&versions); err != nil || versions != 2 {
+		t.Errorf("schema_version has %d rows (%v), want 2", versions, err)
 	}
 }
 

@@ -60,8 +60,8 @@ func TestReopen(t *testing.T) {
 	}
 	defer s.Close()
 	var versions int
-	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&versions); err != nil || versions != 1 {
-		t.Errorf("schema_version has %d rows (%v), want 1", versions, err)
+	if err := s.reader.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&versions); err != nil || versions != 2 {
+		t.Errorf("schema_version has %d rows (%v), want 2", versions, err)
 	}
 	res, err := s.Write(ctx, storetest.Report(1))
 	if err != nil || res.Unchanged != len(b.Objects) {

@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) aptgraph.Store) {
 		{"CollectionObjects", testCollectionObjects},
 		{"Tokens", testTokens},
 		{"ConcurrentPaging", testConcurrentPaging},
+		{"Names", testNames},
+		{"AliasClaims", testAliasClaims},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

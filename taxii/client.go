@@ -289,3 +289,30 @@ func statusError(status int, body []byte) error {
 	}
 	return aptgraph.Errorf(code, "%s", text)
 }
+
+// Discover reads the discovery resource at discoveryURL (such as
+// "https://host/taxii2/") and returns its default API root, or its first
+// one when it names no default. Returns ENOTFOUND when it names none.
+func Discover(ctx context.Context, discoveryURL, token string, httpClient *http.Client) (string, error) {
+	if !strings.HasSuffix(discoveryURL, "/") {
+		discoveryURL += "/"
+	}
+	c := NewClient(discoveryURL, token, httpClient)
+	var d Discovery
+	if _, err := c.do(ctx, http.MethodGet, "", nil, &d); err != nil {
+		return "", err
+	}
+	root := d.Default
+	if root == "" && len(d.APIRoots) > 0 {
+		root = d.APIRoots[0]
+	}
+	if root == "" {
+		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "taxii server at %s names no API root", discoveryURL)
+	}
+	if u, err := url.Parse(root); err == nil && !u.IsAbs() {
+		if base, err := url.Parse(discoveryURL); err == nil {
+			root = base.ResolveReference(u).String()
+		}
+	}
+	return root, nil
+}

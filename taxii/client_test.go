@@ -13,8 +13,8 @@ import (
 	"github.com/aptgraph/aptgraph/taxii"
 )
 
-func TestClientPushPull(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testClientPushPull(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	ctx := context.Background()
 	c := taxii.NewClient(e.srv.URL+root, e.rw, e.srv.Client())
 	c.ChunkSize = 30
@@ -111,10 +111,10 @@ func TestClientPushPull(t *testing.T) {
 	}
 }
 
-// TestConcurrentPaging posts from several writers while a client pages: every
+// testConcurrentPaging posts from several writers while a client pages: every
 // posted object is read exactly once.
-func TestConcurrentPaging(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testConcurrentPaging(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	ctx := context.Background()
 	const writers, posts, perPost = 3, 10, 10
 	posted := make(chan string, writers*posts*perPost)

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/aptgraph/aptgraph"
-	"github.com/aptgraph/aptgraph/sqlite"
 	"github.com/aptgraph/aptgraph/stix"
 	"github.com/aptgraph/aptgraph/taxii"
 	"github.com/google/uuid"
@@ -23,20 +22,16 @@ const root = "/taxii2/api1/"
 // env is a test server over a fresh SQLite store with one collection.
 type env struct {
 	t     *testing.T
-	store *sqlite.Store
+	store aptgraph.Store
 	srv   *httptest.Server
 	coll  *aptgraph.Collection
 	rw    string // a read-write token with TLP:RED
 }
 
-func newEnv(t *testing.T, opt taxii.ServerOptions) *env {
+func newEnv(t *testing.T, eng engine, opt taxii.ServerOptions) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/aptgraph.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := eng.open(t)
 	c := &aptgraph.Collection{Title: "Shared", Alias: "shared"}
 	if err := st.CreateCollection(ctx, c); err != nil {
 		t.Fatal(err)
@@ -157,8 +152,8 @@ func ids(t *testing.T, raws []json.RawMessage) []string {
 	return out
 }
 
-func TestDiscoveryAndCollections(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{Title: "test"})
+func testDiscoveryAndCollections(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{Title: "test"})
 	var d taxii.Discovery
 	e.get(e.srv.URL+"/taxii2/", e.rw, http.StatusOK, &d)
 	if d.Title != "test" || d.Default != e.srv.URL+root || len(d.APIRoots) != 1 {
@@ -193,8 +188,8 @@ func TestDiscoveryAndCollections(t *testing.T) {
 	}
 }
 
-func TestPostGetRoundTrip(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testPostGetRoundTrip(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	m := malware("Emotet", stix.TLPGreen)
 	m.Extra = map[string]json.RawMessage{"x_custom": json.RawMessage(`{"a":[1,2]}`)}
 	st := e.mustPost(e.rw, m)
@@ -230,8 +225,8 @@ func TestPostGetRoundTrip(t *testing.T) {
 	e.get(e.url("collections/shared/objects/malware--"+uuid.NewString()+"/"), e.rw, http.StatusNotFound, nil)
 }
 
-func TestPaging(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{MaxPageSize: 40})
+func testPaging(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{MaxPageSize: 40})
 	want := map[string]bool{}
 	var objs []*stix.Object
 	for i := range 250 {
@@ -279,8 +274,8 @@ func TestPaging(t *testing.T) {
 	}
 }
 
-func TestAddedAfterAndMatch(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testAddedAfterAndMatch(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	a := malware("a", stix.TLPClear)
 	e.mustPost(e.rw, a)
 	var env taxii.Envelope
@@ -347,8 +342,8 @@ func TestAddedAfterAndMatch(t *testing.T) {
 	}
 }
 
-func TestAuth(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testAuth(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	ctx := context.Background()
 	ro := e.token(aptgraph.TokenSpec{Name: "ro", Collections: []string{e.coll.ID}, Read: true, MaxTLP: stix.TLPRed})
 	wo := e.token(aptgraph.TokenSpec{Name: "wo", Collections: []string{aptgraph.AllCollections}, Write: true, MaxTLP: stix.TLPRed})
@@ -398,8 +393,8 @@ func TestAuth(t *testing.T) {
 	}
 }
 
-func TestTLP(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{})
+func testTLP(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{})
 	levels := []stix.TLP{stix.TLPClear, stix.TLPGreen, stix.TLPAmber, stix.TLPRed}
 	objs := map[stix.TLP]*stix.Object{}
 	var all []*stix.Object
@@ -481,8 +476,8 @@ func TestTLP(t *testing.T) {
 	}
 }
 
-func TestBadInput(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{MaxBodyBytes: 4096})
+func testBadInput(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{MaxBodyBytes: 4096})
 	objects := e.url(e.objectsPath())
 	count := func() int {
 		var env taxii.Envelope
@@ -552,9 +547,9 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	}
 }
 
-// TestChunkedOversize sends a body of unknown length over the limit.
-func TestChunkedOversize(t *testing.T) {
-	e := newEnv(t, taxii.ServerOptions{MaxBodyBytes: 1024})
+// testChunkedOversize sends a body of unknown length over the limit.
+func testChunkedOversize(t *testing.T, eng engine) {
+	e := newEnv(t, eng, taxii.ServerOptions{MaxBodyBytes: 1024})
 	pr, pw := io.Pipe()
 	go func() {
 		pw.Write([]byte(`{"objects":[{"type":"malware","name":"`))

@@ -54,8 +54,15 @@ func init() {
 		{"ingest", "read reports and store their intelligence", runIngest},
 		{"show", "show what the store knows about a group", runShow},
 		{"search", "full-text search over stored reports and objects", runSearch},
+		{"groups", "list the groups that match filters: sector, country, sponsor, technique, time", runGroups},
+		{"claims", "list the attribution claims about a group, sponsor or claimant", runClaims},
+		{"timeline", "print the dated history of a group", runTimeline},
+		{"export", "export the store or one group as STIX 2.1, a MISP event or CSV", runExport},
 		{"serve", "serve the store over TAXII 2.1", runServe},
 		{"token", "create, list and revoke TAXII access tokens", runToken},
+		{"import", "import ATT&CK bundles and MISP galaxy clusters: objects and names", runImport},
+		{"alias", "resolve group names; join, split and undo local alias claims", runAlias},
+		{"taxii", "pull from and push to TAXII 2.1 servers; make collections to serve", runTaxii},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -26,9 +27,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	srv := taxii.NewServer(st, taxii.ServerOptions{Title: "aptgraph"}).HTTPServer(*addr)
+	// Listen before serving so that an address with port 0 can be reported
+	// as the one the kernel chose: scripts and tests read it from stderr.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return aptgraph.WrapError(aptgraph.EUNAVAILABLE, "cannot listen on "+*addr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	fmt.Fprintf(e.stderr, "aptgraph: serving TAXII 2.1 on http://%s/taxii2/\n", *addr)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(e.stderr, "aptgraph: serving TAXII 2.1 on http://%s/taxii2/\n", ln.Addr())
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {
