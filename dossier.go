@@ -13,6 +13,7 @@ type Dossier struct {
 	ID        string       `json:"id"`
 	Name      string       `json:"name"`
 	Aliases   []string     `json:"aliases"`
+	AliasInfo []*AliasInfo `json:"alias_info"` // each alias with who coined it and which source links it
 	AttackID  string       `json:"attack_id,omitempty"`
 	FirstSeen string       `json:"first_seen,omitempty"`
 	LastSeen  string       `json:"last_seen,omitempty"`
@@ -26,6 +27,13 @@ type Dossier struct {
 	Uses      []*Use       `json:"uses"`
 	Campaigns []*Campaign  `json:"campaigns"`
 	Reports   []*ReportRef `json:"reports"`
+}
+
+// AliasInfo is one name of a group with its provenance.
+type AliasInfo struct {
+	Name   string `json:"name"`
+	Coiner string `json:"coiner,omitempty"` // the vendor or body that coined the name
+	Source string `json:"source,omitempty"` // the dataset or report that links it to the group
 }
 
 // Claim is one attribution claim: who says a group is behind whom, how sure
@@ -120,6 +128,9 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 	d := &Dossier{ID: g.ID, Name: g.Name, Aliases: append([]string{}, g.Aliases...), AttackID: g.ExternalID("mitre-attack"),
 		FirstSeen: g.FirstSeen, LastSeen: g.LastSeen, Sponsors: []string{}, Origins: []string{}, Claims: []*Claim{},
 		Victims: []*Target{}, Countries: []*Target{}, Sectors: []*Target{}, Uses: []*Use{}, Campaigns: []*Campaign{}, Reports: []*ReportRef{}}
+	if d.AliasInfo, err = aliasInfo(ctx, s, g); err != nil {
+		return nil, err
+	}
 	out, err := s.Relationships(ctx, RelationshipFilter{SourceRefs: []string{g.ID}})
 	if err != nil {
 		return nil, err
@@ -271,4 +282,26 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 	SortClaims(d.Claims)
 	sort.Slice(d.Uses, func(i, j int) bool { return d.Uses[i].Type+d.Uses[i].Name < d.Uses[j].Type+d.Uses[j].Name })
 	return d, nil
+}
+
+// aliasInfo looks up who coined each of a group's names, from the names the
+// store holds for the group (filled from the reference data on the first
+// ingest or import).
+func aliasInfo(ctx context.Context, s Store, g *stix.Object) ([]*AliasInfo, error) {
+	out := make([]*AliasInfo, 0, len(g.Aliases))
+	for _, name := range g.Aliases {
+		info := &AliasInfo{Name: name}
+		recs, err := s.Names(ctx, NormalizeName(name))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if r.Kind == NameGroup && strings.EqualFold(r.GroupName, g.Name) {
+				info.Coiner, info.Source = r.Coiner, r.Source
+				break
+			}
+		}
+		out = append(out, info)
+	}
+	return out, nil
 }

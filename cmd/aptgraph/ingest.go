@@ -52,6 +52,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// Names resolve with their provenance from the first report on.
+	if err := seedNames(ctx, st); err != nil {
+		return err
+	}
 
 	type job struct {
 		name string

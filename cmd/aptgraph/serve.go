@@ -10,14 +10,16 @@ import (
 	"time"
 
 	"github.com/aptgraph/aptgraph"
+	web "github.com/aptgraph/aptgraph/http"
 	"github.com/aptgraph/aptgraph/stix"
 	"github.com/aptgraph/aptgraph/taxii"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "[flags]", "Serve the store over TAXII 2.1 (discovery at /taxii2/). Every request needs a\ntoken made with \"aptgraph token create\", as a Bearer token or as the Basic password.")
+	fs := newFlags(e, "serve", "[flags]", "Serve the store: TAXII 2.1 under /taxii2/, the web UI at / and its JSON API\nunder /api/. Every request needs a token made with \"aptgraph token create\",\nas a Bearer token or as the Basic password; --public lets anyone read TLP:CLEAR in the UI.")
 	db := fs.String("db", defaultDB(), "the store: an SQLite file, or a postgres:// URL")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	public := fs.Bool("public", false, "let anonymous users read TLP:CLEAR objects in the web UI")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,7 +28,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	srv := taxii.NewServer(st, taxii.ServerOptions{Title: "aptgraph"}).HTTPServer(*addr)
+	tx := taxii.NewServer(st, taxii.ServerOptions{Title: "aptgraph"})
+	mux := http.NewServeMux()
+	mux.Handle("/taxii2/", tx)
+	mux.Handle("/", web.NewHandler(st, web.Options{Public: *public, Title: "aptgraph"}))
+	srv := tx.HTTPServer(*addr) // for its timeouts and limits
+	srv.Handler = mux
 	// Listen before serving so that an address with port 0 can be reported
 	// as the one the kernel chose: scripts and tests read it from stderr.
 	ln, err := net.Listen("tcp", *addr)
@@ -35,7 +42,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	fmt.Fprintf(e.stderr, "aptgraph: serving TAXII 2.1 on http://%s/taxii2/\n", ln.Addr())
+	fmt.Fprintf(e.stderr, "aptgraph: serving TAXII 2.1 on http://%s/taxii2/ and the web UI on http://%s/\n", ln.Addr(), ln.Addr())
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {

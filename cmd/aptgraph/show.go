@@ -44,7 +44,21 @@ func printDossier(w io.Writer, d *aptgraph.Dossier) {
 		fmt.Fprintf(w, " [%s]", d.AttackID)
 	}
 	fmt.Fprintln(w)
-	if len(d.Aliases) > 0 {
+	if len(d.AliasInfo) > 0 {
+		fmt.Fprintln(w, "  aliases:")
+		for _, a := range d.AliasInfo {
+			who := ""
+			switch {
+			case a.Coiner != "" && a.Source != "":
+				who = fmt.Sprintf(" (named by %s; %s)", a.Coiner, a.Source)
+			case a.Coiner != "":
+				who = fmt.Sprintf(" (named by %s)", a.Coiner)
+			case a.Source != "":
+				who = fmt.Sprintf(" (%s)", a.Source)
+			}
+			fmt.Fprintf(w, "    %s%s\n", a.Name, who)
+		}
+	} else if len(d.Aliases) > 0 {
 		fmt.Fprintf(w, "  aliases: %s\n", strings.Join(d.Aliases, ", "))
 	}
 	if d.FirstSeen != "" || d.LastSeen != "" {

@@ -410,7 +410,7 @@ func startServe(t *testing.T, bin, db string) (*exec.Cmd, string) {
 	go func() {
 		for lines.Scan() {
 			if _, rest, ok := strings.Cut(lines.Text(), "serving TAXII 2.1 on "); ok {
-				urlc <- strings.TrimSuffix(rest, "/taxii2/")
+				urlc <- strings.TrimSuffix(strings.Fields(rest)[0], "/taxii2/")
 			}
 		}
 	}()
