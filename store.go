@@ -190,8 +190,12 @@ type WriteResult struct {
 
 // StoredObject is one version of an object as the store holds it.
 type StoredObject struct {
+	// Object is the decoded object; nil when read with ObjectFilter.RawOnly.
 	Object *stix.Object
 	Raw    json.RawMessage // the object's JSON as stored
+
+	ID   string // the object's id
+	Type string // the object's type
 
 	// DateAdded and Seq place the version in the store's write order: Seq
 	// rises with every version written, in commit order, so it is a stable
@@ -240,6 +244,13 @@ type ObjectFilter struct {
 	// versions added to it are seen, "last" and "first" count only those,
 	// and AfterSeq, AddedAfter and the order are those of the additions.
 	Collection string
+
+	// RawOnly leaves StoredObject.Object nil: the store returns Raw, ID,
+	// Type, Version, DateAdded, Seq and TLP without decoding the JSON, for
+	// readers that send the stored JSON on (TAXII pages), which decoding
+	// every object would cost most of their time. A reader that needs an
+	// object's properties decodes its Raw itself.
+	RawOnly bool
 }
 
 // RelationshipFilter selects stored relationships (newest versions). Zero

@@ -181,18 +181,31 @@ func (a *analysis) run() {
 		for ei < len(a.ents) && a.ents[ei].Start < s.Start {
 			ei++
 		}
-		for j := ei; j < len(a.ents) && a.ents[j].Start < s.End; j++ {
-			v.ents = append(v.ents, a.ents[j])
+		ej := ei
+		for ej < len(a.ents) && a.ents[ej].Start < s.End {
+			ej++
 		}
+		v.ents = a.ents[ei:ej:ej] // a view: appending copies
 		for ci < len(a.cues) && a.cues[ci].Start < s.Start {
 			ci++
 		}
-		for j := ci; j < len(a.cues) && a.cues[j].Start < s.End; j++ {
+		cj := ci
+		clean := true
+		for cj < len(a.cues) && a.cues[cj].Start < s.End {
 			// A cue inside a name is not a cue: "States" in "United States".
-			if insideName(v.ents, a.cues[j].Span) {
-				continue
+			if insideName(v.ents, a.cues[cj].Span) {
+				clean = false
 			}
-			v.cues = append(v.cues, a.cues[j])
+			cj++
+		}
+		if clean {
+			v.cues = a.cues[ci:cj:cj]
+		} else {
+			for j := ci; j < cj; j++ {
+				if !insideName(v.ents, a.cues[j].Span) {
+					v.cues = append(v.cues, a.cues[j])
+				}
+			}
 		}
 		v.tokBuf = &toks
 		a.sentence(v, strong)

@@ -659,6 +659,12 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 			out = append(out, claimantCand{m.Span, a.party(govName(c.Name), c.ISO2, "government", false)})
 		}
 	}
+	// Named organisations: "Israel's National Cyber Directorate said".
+	for _, o := range a.namedOrgs(v, w) {
+		if !covered(o.Span) {
+			out = append(out, o)
+		}
+	}
 	// People named in the window, and surnames of people met before.
 	for _, p := range a.peopleIn(v, w) {
 		if !covered(p.Span) {
@@ -980,4 +986,51 @@ func (a *analysis) countryListTo(v *sview, m mention, verb int) bool {
 		}
 	}
 	return false
+}
+
+// namedOrgs finds organisations the tables do not know, inside w: a run of
+// capitalised words that ends in an organisation word ("National Cyber
+// Directorate"), with the country of a possessive or demonym before it.
+func (a *analysis) namedOrgs(v *sview, w Span) []claimantCand {
+	var out []claimantCand
+	toks := v.tokens(a)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.Start < w.Start || t.End > w.End || !t.isWord() || !t.isCap() || isStopCap(t.text) {
+			continue
+		}
+		j, last := i, -1
+		for j < len(toks) && toks[j].End <= w.End && toks[j].isWord() && (toks[j].isCap() || toks[j].text == "of" || toks[j].text == "for" || toks[j].text == "and") {
+			if orgHeads[toks[j].text] {
+				last = j
+			}
+			j++
+		}
+		if last <= i {
+			i = j
+			continue
+		}
+		sp := Span{t.Start, toks[last].End}
+		// Skip runs that are known names (bodies, countries, groups).
+		known := false
+		for _, m := range v.ents {
+			if m.Start < sp.End && sp.Start < m.End && (m.kind == kBody || m.kind == kGroup || m.kind == kSoftware) {
+				known = true
+			}
+		}
+		if known {
+			i = j
+			continue
+		}
+		cc := ""
+		for _, m := range v.ents {
+			if m.kind == kCountry && m.End <= sp.Start && sp.Start-m.End <= 4 {
+				cc = a.x.dict.countries[m.ref].ISO2
+			}
+		}
+		name := a.text[sp.Start:sp.End]
+		out = append(out, claimantCand{sp, a.party(name, cc, "organization", false)})
+		i = j
+	}
+	return out
 }

@@ -113,7 +113,7 @@ var techniqueCues = map[string]string{
 	"develop malware": "T1587.001", "custom malware": "T1587.001", "obtain capabilities": "T1588",
 
 	"fake profiles": "T1585.001", "fake personas": "T1585.001",
-	"impersonate": "T1656", "impersonating": "T1656", "impersonated": "T1656", "posing as": "T1656",
+	"impersonate": "T1656", "impersonating": "T1656", "impersonated": "T1656", "posing as": "T1656", "posed as": "T1656", "poses as": "T1656",
 	"exploit for client execution": "T1203", "malicious rtf": "T1203", "exploit document": "T1203",
 	"living off the land": "T1218", "lolbins": "T1218", "rundll32": "T1218.011", "regsvr32": "T1218.010",
 	"mshta": "T1218.005", "msiexec": "T1218.007", "installutil": "T1218.004",

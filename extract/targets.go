@@ -304,7 +304,7 @@ func (a *analysis) orgs(v *sview) []orgName {
 			continue
 		}
 		// Acronyms.
-		if t.isAllCaps() && len(t.text) >= 3 && len(t.text) <= 6 && !strings.Contains(t.text, ".") && !commonAcronyms[strings.ToUpper(t.text)] && !taken(t.Span) && !hasDigit(t.text) {
+		if t.isAllCaps() && len(t.text) >= 3 && len(t.text) <= 6 && !strings.Contains(t.text, ".") && !commonAcronyms[strings.ToUpper(t.text)] && !taken(t.Span) && !hasDigit(t.text) && !a.abbreviates(toks, i) {
 			// Not a whole line of capitals (a heading).
 			if !a.capsHeading(v) {
 				out = append(out, orgName{Span: t.Span, name: t.text})
@@ -675,4 +675,23 @@ func firstCapRun(s string) string {
 		out[i] = strings.TrimRight(f[i], ",.")
 	}
 	return strings.Join(out, " ")
+}
+
+// abbreviates reports whether the acronym toks[i] stands in parentheses
+// after the words it abbreviates: "Threat Analysis Group (TAG)".
+func (a *analysis) abbreviates(toks []token, i int) bool {
+	if i < 2 || toks[i-1].text != "(" {
+		return false
+	}
+	acr := toks[i].text
+	k := i - 2
+	n := len(acr)
+	initials := make([]byte, 0, n)
+	for k >= 0 && len(initials) < n+2 && toks[k].isWord() {
+		if toks[k].isCap() {
+			initials = append([]byte{toks[k].text[0]}, initials...)
+		}
+		k--
+	}
+	return strings.HasSuffix(string(initials), acr) || strings.HasPrefix(acr, string(initials))
 }

@@ -16,9 +16,9 @@ import (
 
 // Object returns the newest version of an object.
 func (s *Store) Object(ctx context.Context, id string) (*aptgraph.StoredObject, error) {
-	row := s.pool.QueryRow(ctx, `SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw
+	row := s.pool.QueryRow(ctx, `SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, v.raw
 		FROM latest l JOIN object_versions v ON v.seq = l.seq WHERE l.id = $1`, id)
-	o, err := scanObject(row)
+	o, err := scanObject(row, false)
 	if err == pgx.ErrNoRows {
 		return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "object %s not found", id)
 	} else if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		}
 		// The order, the cursor and date_added are those of the additions to
 		// the collection, and first and last count only its versions.
-		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.raw
+		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.id, v.type, v.raw
 			FROM collection_objects m JOIN object_versions v ON v.seq = m.version_seq
 			WHERE m.collection_id = ?`, id)
 		if f.AfterSeq > 0 {
@@ -57,7 +57,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 			return nil, err
 		}
 	} else {
-		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw FROM object_versions v WHERE true`)
+		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, v.raw FROM object_versions v WHERE true`)
 		if f.AfterSeq > 0 {
 			q.add(` AND v.seq > ?`, f.AfterSeq)
 		}
@@ -93,8 +93,11 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 	}
 	defer rows.Close()
 	var out []*aptgraph.StoredObject
+	if f.Limit > 0 {
+		out = make([]*aptgraph.StoredObject, 0, min(f.Limit, 1024))
+	}
 	for rows.Next() {
-		o, err := scanObject(rows)
+		o, err := scanObject(rows, f.RawOnly)
 		if err != nil {
 			return nil, FormatError(fmt.Errorf("read objects: %w", err))
 		}
@@ -197,16 +200,21 @@ func (s *Store) ReportText(ctx context.Context, reportID string) (string, error)
 	return text, nil
 }
 
-func scanObject(row pgx.Row) (*aptgraph.StoredObject, error) {
+// scanObject reads a row of seq, date_added, tlp, modified, id, type, raw;
+// it decodes the object unless rawOnly.
+func scanObject(row pgx.Row, rawOnly bool) (*aptgraph.StoredObject, error) {
 	var (
 		o   aptgraph.StoredObject
 		tlp int16
 		raw []byte
 	)
-	if err := row.Scan(&o.Seq, &o.DateAdded, &tlp, &o.Version, &raw); err != nil {
+	if err := row.Scan(&o.Seq, &o.DateAdded, &tlp, &o.Version, &o.ID, &o.Type, &raw); err != nil {
 		return nil, err
 	}
 	o.DateAdded, o.TLP, o.Raw = o.DateAdded.UTC(), stix.TLP(tlp), json.RawMessage(raw)
+	if rawOnly {
+		return &o, nil
+	}
 	o.Object = new(stix.Object)
 	if err := json.Unmarshal(o.Raw, o.Object); err != nil {
 		return nil, fmt.Errorf("decode stored object: %w", err)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/aptgraph/aptgraph"
 	"github.com/aptgraph/aptgraph/stix"
@@ -13,9 +15,9 @@ import (
 
 // Object returns the newest version of an object.
 func (s *Store) Object(ctx context.Context, id string) (*aptgraph.StoredObject, error) {
-	row := s.reader.QueryRowContext(ctx, `SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw
+	row := s.reader.QueryRowContext(ctx, `SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, v.raw
 		FROM latest l JOIN object_versions v ON v.seq = l.seq WHERE l.id = ?`, id)
-	o, err := scanObject(row)
+	o, err := scanObject(row, false)
 	if err == sql.ErrNoRows {
 		return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "object %s not found", id)
 	} else if err != nil {
@@ -38,7 +40,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		}
 		// The order, the cursor and date_added are those of the additions to
 		// the collection, and first and last count only its versions.
-		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.raw
+		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.id, v.type, v.raw
 			FROM collection_objects m JOIN object_versions v ON v.seq = m.version_seq
 			WHERE m.collection_id = ?`, id)
 		if f.AfterSeq > 0 {
@@ -55,7 +57,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 			return nil, err
 		}
 	} else {
-		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.raw FROM object_versions v WHERE 1`)
+		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, v.raw FROM object_versions v WHERE 1`)
 		if f.AfterSeq > 0 {
 			q.add(` AND v.seq > ?`, f.AfterSeq)
 		}
@@ -85,14 +87,17 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		q.add(` LIMIT ?`, f.Limit)
 	}
 
-	rows, err := s.reader.QueryContext(ctx, q.sql.String(), q.args...)
+	rows, err := s.stmts.query(ctx, s.reader, q.sql.String(), q.args...)
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read objects: %w", err))
 	}
 	defer rows.Close()
 	var out []*aptgraph.StoredObject
+	if f.Limit > 0 {
+		out = make([]*aptgraph.StoredObject, 0, min(f.Limit, 1024))
+	}
 	for rows.Next() {
-		o, err := scanObject(rows)
+		o, err := scanObject(rows, f.RawOnly)
 		if err != nil {
 			return nil, FormatError(fmt.Errorf("read objects: %w", err))
 		}
@@ -195,17 +200,24 @@ func (s *Store) ReportText(ctx context.Context, reportID string) (string, error)
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanObject(row scanner) (*aptgraph.StoredObject, error) {
+// scanObject reads a row of seq, date_added, tlp, modified, id, type, raw;
+// it decodes the object unless rawOnly.
+func scanObject(row scanner, rawOnly bool) (*aptgraph.StoredObject, error) {
 	var (
 		o         aptgraph.StoredObject
 		dateAdded int64
 		tlp       int
 		raw       string
 	)
-	if err := row.Scan(&o.Seq, &dateAdded, &tlp, &o.Version, &raw); err != nil {
+	if err := row.Scan(&o.Seq, &dateAdded, &tlp, &o.Version, &o.ID, &o.Type, &raw); err != nil {
 		return nil, err
 	}
-	o.DateAdded, o.TLP, o.Raw = fromMicros(dateAdded), stix.TLP(tlp), json.RawMessage(raw)
+	// The driver hands TEXT over as a fresh string that nothing else
+	// holds, so Raw may share its bytes instead of copying them.
+	o.DateAdded, o.TLP, o.Raw = fromMicros(dateAdded), stix.TLP(tlp), json.RawMessage(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+	if rawOnly {
+		return &o, nil
+	}
 	o.Object = new(stix.Object)
 	if err := json.Unmarshal(o.Raw, o.Object); err != nil {
 		return nil, fmt.Errorf("decode stored object: %w", err)
@@ -232,4 +244,61 @@ func (q *query) in(prefix string, values []string) {
 	}
 	b, _ := json.Marshal(values)
 	q.add(prefix+" IN (SELECT value FROM json_each(?))", string(b))
+}
+
+// stmtCache keeps prepared read statements by their SQL text, so that the
+// frequent shapes of Objects (a TAXII page, a cursor read) are parsed and
+// planned once per connection rather than once per call. The shapes are
+// few: list filters travel as one JSON argument, so the text does not
+// depend on their length.
+type stmtCache struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// maxStmts bounds the cache; past it, other shapes are prepared per call.
+const maxStmts = 128
+
+// query runs text with args on db, through a cached prepared statement.
+func (c *stmtCache) query(ctx context.Context, db *sql.DB, text string, args ...any) (*sql.Rows, error) {
+	st, err := c.get(ctx, db, text)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return db.QueryContext(ctx, text, args...)
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// get returns a prepared statement of text on db, or nil when the cache is
+// full and text is not in it.
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, text string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[text]; ok {
+		return st, nil
+	}
+	if len(c.stmts) >= maxStmts {
+		return nil, nil
+	}
+	st, err := db.PrepareContext(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*sql.Stmt{}
+	}
+	c.stmts[text] = st
+	return st, nil
+}
+
+// close closes the cached statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, st := range c.stmts {
+		st.Close()
+		delete(c.stmts, k)
+	}
 }

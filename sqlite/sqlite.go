@@ -41,6 +41,7 @@ type Store struct {
 	path   string
 	writer *sql.DB // one connection: every write is serialised through it
 	reader *sql.DB // read-only connections
+	stmts  stmtCache // prepared statements on reader
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time
@@ -108,6 +109,7 @@ func (s *Store) Path() string { return s.path }
 // Close closes the store's connections, checkpointing the WAL into the file.
 func (s *Store) Close() error {
 	var errs []error
+	s.stmts.close()
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) aptgraph.Store) {
 		{"ReportText", testReportText},
 		{"Collections", testCollections},
 		{"CollectionObjects", testCollectionObjects},
+		{"RawOnly", testRawOnly},
 		{"Tokens", testTokens},
 		{"ConcurrentPaging", testConcurrentPaging},
 		{"Names", testNames},
@@ -892,5 +893,77 @@ func testConcurrentPaging(t *testing.T, s aptgraph.Store) {
 		if n != 1 {
 			t.Errorf("reader saw %s %d times", id, n)
 		}
+	}
+}
+
+// testRawOnly checks that ObjectFilter.RawOnly selects the same versions,
+// in the same order, with the same fields as a decoding read, only without
+// Object; and that every read fills ID and Type.
+func testRawOnly(t *testing.T, s aptgraph.Store) {
+	ctx := t.Context()
+	c := &aptgraph.Collection{Title: "raw", Alias: "raw"}
+	if err := s.CreateCollection(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	apt40 := obj("intrusion-set", "APT40")
+	plugx := obj("malware", "PlugX", func(o *stix.Object) { o.ObjectMarkingRefs = []string{stix.TLPAmber.MarkingID()} })
+	secret := obj("malware", "Secret", func(o *stix.Object) { o.ObjectMarkingRefs = []string{stix.TLPRed.MarkingID()} })
+	uses := obj("relationship", "uses", func(o *stix.Object) {
+		o.Name, o.RelationshipType, o.SourceRef, o.TargetRef = "", "uses", apt40.ID, plugx.ID
+	})
+	write(t, s, &aptgraph.Batch{Objects: []*stix.Object{apt40, plugx, secret, uses}, Collection: "raw"})
+	write(t, s, &aptgraph.Batch{Objects: []*stix.Object{obj("tool", "Outside")}})
+	apt40v2 := obj("intrusion-set", "APT40", func(o *stix.Object) { o.Modified = ts(time.Hour); o.Description = "v2" })
+	write(t, s, &aptgraph.Batch{Objects: []*stix.Object{apt40v2}, Collection: "raw"})
+
+	amber := stix.TLPAmber
+	for _, f := range []aptgraph.ObjectFilter{
+		{},
+		{AllVersions: true},
+		{Versions: []string{aptgraph.VersionFirst}},
+		{IDs: []string{apt40.ID, uses.ID}, AllVersions: true},
+		{Types: []string{"malware"}},
+		{MaxTLP: &amber},
+		{AfterSeq: 2, Limit: 2, AllVersions: true},
+		{Collection: "raw"},
+		{Collection: c.ID, AllVersions: true},
+		{Collection: "raw", MaxTLP: &amber, Limit: 3},
+		{Collection: "raw", Versions: []string{aptgraph.VersionFirst}},
+	} {
+		want := objects(t, s, f)
+		rf := f
+		rf.RawOnly = true
+		got := objects(t, s, rf)
+		if len(got) != len(want) {
+			t.Errorf("RawOnly %+v: %d objects, want %d", f, len(got), len(want))
+			continue
+		}
+		if len(want) == 0 {
+			t.Errorf("filter %+v selects nothing; the test wants objects to compare", f)
+		}
+		for i, w := range want {
+			g := got[i]
+			if g.Object != nil {
+				t.Errorf("RawOnly %+v: object %d decoded", f, i)
+			}
+			if w.ID != w.Object.ID || w.Type != w.Object.Type {
+				t.Errorf("%+v: object %d has ID %q Type %q, want %q %q", f, i, w.ID, w.Type, w.Object.ID, w.Object.Type)
+			}
+			if g.ID != w.ID || g.Type != w.Type || g.Seq != w.Seq || !g.DateAdded.Equal(w.DateAdded) ||
+				g.TLP != w.TLP || g.Version != w.Version || string(g.Raw) != string(w.Raw) {
+				t.Errorf("RawOnly %+v: object %d is %+v, want %+v", f, i, *g, *w)
+			}
+			var o stix.Object
+			if err := json.Unmarshal(g.Raw, &o); err != nil || o.ID != g.ID {
+				t.Errorf("RawOnly %+v: object %d raw %s does not decode to %s: %v", f, i, g.Raw, g.ID, err)
+			}
+		}
+	}
+	one, err := s.Object(ctx, plugx.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.ID != plugx.ID || one.Type != "malware" {
+		t.Errorf("Object(%s) has ID %q, Type %q", plugx.ID, one.ID, one.Type)
 	}
 }
