@@ -1028,6 +1028,19 @@ func (a *analysis) namedOrgs(v *sview, w Span) []claimantCand {
 				cc = a.x.dict.countries[m.ref].ISO2
 			}
 		}
+		// A job title is not an organisation ("Chief Cabinet Secretary"),
+		// and a short name with no country ("the Foreign Ministry") is left
+		// to point back at a claimant already met.
+		titled := last+1 < len(toks) && isTitleWord(toks[last+1].text)
+		for k := i; k <= last; k++ {
+			if isTitleWord(toks[k].text) || roleWords[strings.ToLower(toks[k].text)] {
+				titled = true
+			}
+		}
+		if titled || cc == "" && last-i+1 < 3 {
+			i = j
+			continue
+		}
 		name := a.text[sp.Start:sp.End]
 		out = append(out, claimantCand{sp, a.party(name, cc, "organization", false)})
 		i = j

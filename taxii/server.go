@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -468,17 +469,32 @@ func (s *Server) read(ctx context.Context, tok *aptgraph.Token, c *aptgraph.Coll
 // visible returns the objects of objs that tok may see whole or trimmed: it
 // withholds a relationship or sighting that points at an object above the
 // token's TLP, and trims such objects from object_refs, withholding an
-// object whose refs were all hidden. objs are all at or below the token's
-// TLP already.
+// object whose refs are all trimmed. objs are at or below the token's
+// TLP already. Objects read with RawOnly are decoded only when their JSON
+// names a reference property, and then only those properties.
 func (s *Server) visible(ctx context.Context, tok *aptgraph.Token, objs []*aptgraph.StoredObject) ([]*aptgraph.StoredObject, error) {
 	if tok.MaxTLP >= stix.TLPRed || len(objs) == 0 {
 		return objs, nil
 	}
-	refSet := map[string]bool{}
-	for _, so := range objs {
-		for _, ref := range refsOf(so.Object) {
-			refSet[ref] = true
+	var (
+		refSet map[string]bool
+		withRefs []int // indexes of the objects that have refs
+		refsAt   = map[int]*objRefs{}
+	)
+	for i, so := range objs {
+		r, err := refsOfStored(so)
+		if err != nil {
+			return nil, err
 		}
+		if r == nil {
+			continue
+		}
+		if refSet == nil {
+			refSet = map[string]bool{}
+		}
+		withRefs = append(withRefs, i)
+		refsAt[i] = r
+		r.each(func(id string) { refSet[id] = true })
 	}
 	if len(refSet) == 0 {
 		return objs, nil
@@ -501,14 +517,27 @@ func (s *Server) visible(ctx context.Context, tok *aptgraph.Token, objs []*aptgr
 		return objs, nil
 	}
 	out := objs[:0:0]
-	for _, so := range objs {
-		o := so.Object
-		if hidden[o.SourceRef] || hidden[o.TargetRef] || hidden[sightingOf(o)] {
-			continue
-		}
-		if len(o.ObjectRefs) == 0 || !slices.ContainsFunc(o.ObjectRefs, func(id string) bool { return hidden[id] }) {
+	next := 0 // the next index of withRefs
+	for i, so := range objs {
+		if next >= len(withRefs) || withRefs[next] != i {
 			out = append(out, so)
 			continue
+		}
+		next++
+		r := refsAt[i]
+		if hidden[r.SourceRef] || hidden[r.TargetRef] || hidden[r.SightingOfRef] {
+			continue
+		}
+		if len(r.ObjectRefs) == 0 || !slices.ContainsFunc(r.ObjectRefs, func(id string) bool { return hidden[id] }) {
+			out = append(out, so)
+			continue
+		}
+		o := so.Object
+		if o == nil {
+			o = new(stix.Object)
+			if err := json.Unmarshal(so.Raw, o); err != nil {
+				return nil, fmt.Errorf("decode stored object %s: %w", so.ID, err)
+			}
 		}
 		kept := slices.DeleteFunc(slices.Clone(o.ObjectRefs), func(id string) bool { return hidden[id] })
 		if len(kept) == 0 {
@@ -527,19 +556,62 @@ func (s *Server) visible(ctx context.Context, tok *aptgraph.Token, objs []*aptgr
 	return out, nil
 }
 
-// refsOf returns the ids o points at that decide whether it may be seen.
-func refsOf(o *stix.Object) []string {
-	var refs []string
-	if o.SourceRef != "" {
-		refs = append(refs, o.SourceRef)
+// objRefs are the properties of an object that point at others and decide
+// whether it may be seen.
+type objRefs struct {
+	SourceRef     string   `json:"source_ref"`
+	TargetRef     string   `json:"target_ref"`
+	SightingOfRef string   `json:"sighting_of_ref"`
+	ObjectRefs    []string `json:"object_refs"`
+}
+
+func (r *objRefs) each(fn func(id string)) {
+	for _, id := range [...]string{r.SourceRef, r.TargetRef, r.SightingOfRef} {
+		if id != "" {
+			fn(id)
+		}
 	}
-	if o.TargetRef != "" {
-		refs = append(refs, o.TargetRef)
+	for _, id := range r.ObjectRefs {
+		fn(id)
 	}
-	if id := sightingOf(o); id != "" {
-		refs = append(refs, id)
+}
+
+func (r *objRefs) empty() bool {
+	return r.SourceRef == "" && r.TargetRef == "" && r.SightingOfRef == "" && len(r.ObjectRefs) == 0
+}
+
+// refKeys are the JSON keys of objRefs, as the store's JSON writes them.
+var refKeys = [...][]byte{[]byte(`"source_ref"`), []byte(`"target_ref"`), []byte(`"sighting_of_ref"`), []byte(`"object_refs"`)}
+
+// refsOfStored returns the refs of a stored object, or nil when it has
+// none. An object read without decoding is decoded, into objRefs alone,
+// only when its JSON holds one of their keys: the store keeps the JSON
+// that EncodeObject writes, whose keys are never escaped, so an object
+// without those bytes has no refs (text that merely contains them only
+// costs a decode).
+func refsOfStored(so *aptgraph.StoredObject) (*objRefs, error) {
+	var r objRefs
+	if o := so.Object; o != nil {
+		r = objRefs{SourceRef: o.SourceRef, TargetRef: o.TargetRef, SightingOfRef: sightingOf(o), ObjectRefs: o.ObjectRefs}
+	} else {
+		found := false
+		for _, k := range refKeys {
+			if bytes.Contains(so.Raw, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, nil
+		}
+		if err := json.Unmarshal(so.Raw, &r); err != nil {
+			return nil, fmt.Errorf("decode refs of stored object %s: %w", so.ID, err)
+		}
 	}
-	return append(refs, o.ObjectRefs...)
+	if r.empty() {
+		return nil, nil
+	}
+	return &r, nil
 }
 
 // sightingOf returns the sighting_of_ref of a sighting, or "".
@@ -588,7 +660,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, f aptgraph.
 }
 
 func (s *Server) getObjects(w http.ResponseWriter, r *http.Request) {
-	p := s.readRequest(w, r, aptgraph.ObjectFilter{}, false)
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{RawOnly: true}, false)
 	if p == nil {
 		return
 	}
@@ -635,7 +707,7 @@ func writeEnvelope(w http.ResponseWriter, p *page) {
 }
 
 func (s *Server) getObject(w http.ResponseWriter, r *http.Request) {
-	p := s.readRequest(w, r, aptgraph.ObjectFilter{IDs: []string{r.PathValue("oid")}}, false)
+	p := s.readRequest(w, r, aptgraph.ObjectFilter{IDs: []string{r.PathValue("oid")}, RawOnly: true}, false)
 	if p == nil {
 		return
 	}

@@ -43,13 +43,13 @@ func (c *tlpCache) catchUp(ctx context.Context, st aptgraph.Store) error {
 		return nil
 	}
 	for {
-		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: c.lastSeq, AllVersions: true, Limit: feedChunk})
+		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: c.lastSeq, AllVersions: true, Limit: feedChunk, RawOnly: true})
 		if err != nil {
 			return err
 		}
 		for _, so := range objs {
-			if t, ok := c.tlp[so.Object.ID]; ok && so.TLP > t {
-				c.tlp[so.Object.ID] = so.TLP
+			if t, ok := c.tlp[so.ID]; ok && so.TLP > t {
+				c.tlp[so.ID] = so.TLP
 			}
 			c.lastSeq = max(c.lastSeq, so.Seq)
 		}
@@ -64,7 +64,7 @@ func (c *tlpCache) catchUp(ctx context.Context, st aptgraph.Store) error {
 // read of at most one row.
 func newestSeq(ctx context.Context, st aptgraph.Store) (int64, error) {
 	exists := func(after int64) (bool, error) {
-		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: after, AllVersions: true, Limit: 1})
+		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: after, AllVersions: true, Limit: 1, RawOnly: true})
 		return len(objs) > 0, err
 	}
 	lo, hi := int64(0), int64(1) // a version exists after lo; none after hi, once found
@@ -122,12 +122,12 @@ func (c *tlpCache) levels(ctx context.Context, st aptgraph.Store, ids []string) 
 		// Every version counts: an id is hidden when any version of it is
 		// above the token's TLP, so that no version's refs can reveal it.
 		// Versions written after catchUp are seen here or by the next one.
-		stored, err := st.Objects(ctx, aptgraph.ObjectFilter{IDs: chunk, AllVersions: true})
+		stored, err := st.Objects(ctx, aptgraph.ObjectFilter{IDs: chunk, AllVersions: true, RawOnly: true})
 		if err != nil {
 			return nil, err
 		}
 		for _, so := range stored {
-			id := so.Object.ID
+			id := so.ID
 			if t, ok := out[id]; !ok || so.TLP > t {
 				out[id] = so.TLP
 			}
