@@ -74,6 +74,7 @@ type Use struct {
 	Type       string `json:"type"`
 	Name       string `json:"name"`
 	ExternalID string `json:"external_id,omitempty"`
+	Source     string `json:"source,omitempty"` // "attack" (the reference data) or "report"
 }
 
 // Campaign is a dated wave of activity attributed to a group.
@@ -102,7 +103,29 @@ func FindGroup(ctx context.Context, s Store, name string) (*stix.Object, error) 
 	if len(objs) == 0 {
 		return nil, Errorf(ENOTFOUND, "no group named %q in the store", name)
 	}
+	// Revoked and deprecated reference groups are history, not live groups.
+	live := objs[:0:0]
+	for _, o := range objs {
+		if IsLive(o.Object) {
+			live = append(live, o)
+		}
+	}
+	if len(live) == 0 {
+		return nil, Errorf(ENOTFOUND, "no live group named %q in the store (only revoked or deprecated ones)", name)
+	}
+	objs = live
 	if len(objs) > 1 {
+		// The group the reports built (it carries their evidence) stands for
+		// the reference objects that share its ATT&CK id.
+		var fromReports []*StoredObject
+		for _, o := range objs {
+			if len(o.Object.Evidence) > 0 {
+				fromReports = append(fromReports, o)
+			}
+		}
+		if len(fromReports) == 1 {
+			return fromReports[0].Object, nil
+		}
 		// An exact canonical name wins over aliases.
 		for _, o := range objs {
 			if strings.EqualFold(o.Object.Name, name) {
@@ -128,8 +151,46 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 	d := &Dossier{ID: g.ID, Name: g.Name, Aliases: append([]string{}, g.Aliases...), AttackID: g.ExternalID("mitre-attack"),
 		FirstSeen: g.FirstSeen, LastSeen: g.LastSeen, Sponsors: []string{}, Origins: []string{}, Claims: []*Claim{},
 		Victims: []*Target{}, Countries: []*Target{}, Sectors: []*Target{}, Uses: []*Use{}, Campaigns: []*Campaign{}, Reports: []*ReportRef{}}
-	if d.AliasInfo, err = aliasInfo(ctx, s, g); err != nil {
+	// Reference objects for the same group (ATT&CK's intrusion set with the
+	// same id) lend their aliases and what they use.
+	linked, err := linkedGroups(ctx, s, g)
+	if err != nil {
 		return nil, err
+	}
+	for _, l := range linked {
+		for _, al := range append([]string{l.Name}, l.Aliases...) {
+			if !strings.EqualFold(al, d.Name) && !containsFold(d.Aliases, al) {
+				d.Aliases = append(d.Aliases, al)
+			}
+		}
+	}
+	if d.AliasInfo, err = aliasInfo(ctx, s, &stix.Object{Name: g.Name, Aliases: d.Aliases}); err != nil {
+		return nil, err
+	}
+	if len(linked) > 0 {
+		var ids []string
+		for _, l := range linked {
+			ids = append(ids, l.ID)
+		}
+		uses, err := s.Relationships(ctx, RelationshipFilter{SourceRefs: ids, Types: []string{"uses"}})
+		if err != nil {
+			return nil, err
+		}
+		var targets []string
+		for _, r := range uses {
+			targets = append(targets, r.TargetRef)
+		}
+		if len(targets) > 0 {
+			objs, err := s.Objects(ctx, ObjectFilter{IDs: targets})
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range objs {
+				if IsLive(o.Object) {
+					d.Uses = append(d.Uses, &Use{Type: o.Object.Type, Name: o.Object.Name, ExternalID: o.Object.ExternalID("mitre-attack"), Source: "attack"})
+				}
+			}
+		}
 	}
 	out, err := s.Relationships(ctx, RelationshipFilter{SourceRefs: []string{g.ID}})
 	if err != nil {
@@ -254,7 +315,9 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 		case "uses":
 			if o := objs[r.TargetRef]; o != nil {
 				id := o.ExternalID("mitre-attack")
-				d.Uses = append(d.Uses, &Use{Type: o.Type, Name: o.Name, ExternalID: id})
+				if !hasUse(d.Uses, o.Type, id, o.Name) {
+					d.Uses = append(d.Uses, &Use{Type: o.Type, Name: o.Name, ExternalID: id, Source: "report"})
+				}
 			}
 		}
 	}
@@ -304,4 +367,42 @@ func aliasInfo(ctx context.Context, s Store, g *stix.Object) ([]*AliasInfo, erro
 		out = append(out, info)
 	}
 	return out, nil
+}
+
+// linkedGroups returns the live reference intrusion sets that share g's
+// ATT&CK id (imported ATT&CK data names APT40 "Leviathan").
+func linkedGroups(ctx context.Context, s Store, g *stix.Object) ([]*stix.Object, error) {
+	id := g.ExternalID("mitre-attack")
+	if id == "" {
+		return nil, nil
+	}
+	objs, err := s.Objects(ctx, ObjectFilter{Types: []string{"intrusion-set"}, Name: g.Name})
+	if err != nil {
+		return nil, err
+	}
+	var out []*stix.Object
+	for _, o := range objs {
+		if o.Object.ID != g.ID && IsLive(o.Object) && o.Object.ExternalID("mitre-attack") == id {
+			out = append(out, o.Object)
+		}
+	}
+	return out, nil
+}
+
+func containsFold(xs []string, s string) bool {
+	for _, x := range xs {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasUse(us []*Use, typ, id, name string) bool {
+	for _, u := range us {
+		if u.Type == typ && (id != "" && u.ExternalID == id || strings.EqualFold(u.Name, name)) {
+			return true
+		}
+	}
+	return false
 }

@@ -149,3 +149,58 @@ func TestStdin(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
 }
+
+// TestDossierAfterAttackImport: the seed, ingested after the ATT&CK import,
+// shows APT40 with ATT&CK's aliases and techniques and the seed's claims.
+func TestDossierAfterAttackImport(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	if code, _, errs := runCLI(t, "", "import", "attack", "--db", db, "--quiet", shared.Path(t, "data", "attack", "enterprise-attack-18.1.json.gz")); code != exitOK {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "ingest", "--db", db, "--published", "2021-07-20", shared.Path(t, "seed", "japan-apt40-article.txt")); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	code, out, errs := runCLI(t, "", "show", "group", "Leviathan", "--db", db, "--json")
+	if code != exitOK {
+		t.Fatalf("show: exit %d: %s", code, errs)
+	}
+	var d struct {
+		aptgraph.Dossier
+		Timeline []*aptgraph.Event `json:"timeline"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "APT40" {
+		t.Fatalf("name %q, want APT40", d.Name)
+	}
+	for _, want := range []string{"Leviathan", "BRONZE MOHAWK", "TEMP.Periscope", "Gingham Typhoon"} {
+		found := false
+		for _, a := range d.AliasInfo {
+			if a.Name == want {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("alias %s missing", want)
+		}
+	}
+	techniques := 0
+	for _, u := range d.Uses {
+		if u.Type == "attack-pattern" && u.Source == "attack" && strings.HasPrefix(u.ExternalID, "T") {
+			techniques++
+		}
+	}
+	if techniques < 10 {
+		t.Errorf("got %d ATT&CK techniques, want at least 10", techniques)
+	}
+	quoted := 0
+	for _, c := range d.Claims {
+		if len(c.Quotes) > 0 && c.Claimant != "" {
+			quoted++
+		}
+	}
+	if quoted < 5 || len(d.Timeline) == 0 {
+		t.Errorf("%d claims with quotes, %d timeline events", quoted, len(d.Timeline))
+	}
+}

@@ -31,10 +31,23 @@ func runShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	events, err := aptgraph.Timeline(ctx, st, d.Name)
+	if err != nil {
+		return err
+	}
 	if *asJSON {
-		return writeJSON(e.stdout, d)
+		return writeJSON(e.stdout, struct {
+			*aptgraph.Dossier
+			Timeline []*aptgraph.Event `json:"timeline"`
+		}{d, events})
 	}
 	printDossier(e.stdout, d)
+	if len(events) > 0 {
+		fmt.Fprintln(e.stdout, "\nTimeline:")
+		for _, ev := range events {
+			fmt.Fprintf(e.stdout, "  %s  %-14s %s\n", dateOnly(ev.Date), ev.Kind, clip(ev.What, 100))
+		}
+	}
 	return nil
 }
 
@@ -125,7 +138,11 @@ func printDossier(w io.Writer, d *aptgraph.Dossier) {
 			if u.ExternalID != "" {
 				id = " [" + u.ExternalID + "]"
 			}
-			fmt.Fprintf(w, "  - %s: %s%s\n", u.Type, u.Name, id)
+			src := ""
+			if u.Source != "" {
+				src = " (" + u.Source + ")"
+			}
+			fmt.Fprintf(w, "  - %s: %s%s%s\n", u.Type, u.Name, id, src)
 		}
 	}
 	if len(d.Campaigns) > 0 {
