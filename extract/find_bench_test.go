@@ -27,3 +27,23 @@ func BenchmarkMatcherFind(b *testing.B) {
 		m.find(text, func(acMatch) { n++ })
 	}
 }
+
+// BenchmarkScanPerDocument is the gazetteer pass over each TRAM2 text apart.
+func BenchmarkScanPerDocument(b *testing.B) {
+	texts := tramTexts(b)
+	for i := range texts {
+		texts[i] = Normalize(texts[i])
+	}
+	d := Default().dict
+	n := 0
+	for _, t := range texts {
+		n += len(t)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range texts {
+			d.scan(t)
+		}
+	}
+}
