@@ -246,3 +246,77 @@ func (m *matcher) find16(text string, fn func(acMatch)) {
 		}
 	}
 }
+
+// chains is how many independent stretches of text findInterleaved walks at
+// once. Each step of a walk waits on one table load; four walks in one loop
+// keep four loads in flight, which matters once the table is out of cache.
+const chains = 4
+
+// findInterleaved reports the same occurrences as find, in no particular
+// order. It cuts the text at bytes no pattern uses (the automaton is back at
+// its root after one) and walks the pieces side by side.
+func (m *matcher) findInterleaved(text string, fn func(acMatch)) {
+	if m.next16 == nil || len(text) < 4096 {
+		m.find(text, fn)
+		return
+	}
+	// Cut points: near each quarter, the next byte of class 0.
+	var starts, ends [chains]int
+	prev := 0
+	for k := 0; k < chains; k++ {
+		starts[k] = prev
+		if k == chains-1 {
+			ends[k] = len(text)
+			break
+		}
+		cut := len(text) * (k + 1) / chains
+		if cut < prev {
+			cut = prev
+		}
+		for cut < len(text) && m.class[text[cut]] != 0 {
+			cut++
+		}
+		if cut < len(text) {
+			cut++ // the state after the class-0 byte is the root
+		}
+		ends[k] = cut
+		prev = cut
+	}
+	var st [chains]uint32
+	var pos [chains]int
+	pos = starts
+	n := uint32(m.nclass)
+	next, hasOut, class := m.next16, m.hasOut, &m.class
+	emit := func(k int, s uint32, i int) {
+		for o := m.out[s]; o >= 0; o = m.outs[o].link {
+			e := m.outs[o]
+			start := i + 1 - int(e.length)
+			if start < starts[k] {
+				continue // cannot happen: pieces start at the root
+			}
+			if m.verify[e.pattern] && !equalFoldASCII(text[start:i+1], m.patterns[e.pattern]) {
+				continue
+			}
+			fn(acMatch{Pattern: int(e.pattern), Start: start, End: i + 1})
+		}
+	}
+	for {
+		active := false
+		for k := 0; k < chains; k++ {
+			i := pos[k]
+			if i >= ends[k] {
+				continue
+			}
+			active = true
+			s := uint32(next[st[k]*n+uint32(class[text[i]])])
+			st[k] = s
+			if hasOut[s>>6]&(1<<(s&63)) != 0 {
+				emit(k, s, i)
+			}
+			pos[k] = i + 1
+		}
+		if !active {
+			return
+		}
+	}
+}

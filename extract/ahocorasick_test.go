@@ -63,3 +63,28 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// TestFindInterleaved checks that the interleaved walk finds exactly what
+// the plain walk finds on a long text.
+func TestFindInterleaved(t *testing.T) {
+	m := newMatcher([]string{"apt40", "tick", "china", "the group", "ministry of state security", "u.s.", "-backed"})
+	var sb strings.Builder
+	for i := 0; sb.Len() < 50000; i++ {
+		sb.WriteString("The group APT40 (the Tick group) is China-backed, the U.S. and the Ministry of State Security said.\n")
+		if i%7 == 0 {
+			sb.WriteString("Chinamen tickle the groupies; apt400 is not a name.\n")
+		}
+	}
+	text := sb.String()
+	var want, got []string
+	m.find(text, func(x acMatch) { want = append(want, itoa(x.Pattern)+"@"+itoa(x.Start)+"-"+itoa(x.End)) })
+	m.findInterleaved(text, func(x acMatch) { got = append(got, itoa(x.Pattern)+"@"+itoa(x.Start)+"-"+itoa(x.End)) })
+	sort.Strings(want)
+	sort.Strings(got)
+	if len(want) == 0 {
+		t.Fatal("no matches at all")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("interleaved walk differs (-plain +interleaved):\n%s", diff)
+	}
+}

@@ -67,7 +67,7 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 	}
 	ents := make([]raw, 0, len(text)/64)
 	cues = make([]mention, 0, len(text)/64)
-	d.m.find(text, func(m acMatch) {
+	d.m.findInterleaved(text, func(m acMatch) {
 		if !boundaryOK(text, m.Start, m.End) {
 			return
 		}
@@ -108,7 +108,12 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 		}
 		end = r.End
 	}
-	sort.SliceStable(cues, func(i, j int) bool { return cues[i].Start < cues[j].Start })
+	sort.SliceStable(cues, func(i, j int) bool {
+		if cues[i].Start != cues[j].Start {
+			return cues[i].Start < cues[j].Start
+		}
+		return cues[i].End < cues[j].End
+	})
 	return entities, cues
 }
 
