@@ -118,6 +118,7 @@ type analysis struct {
 // sentence-local view.
 type sview struct {
 	claimantSpans []Span
+	claimWindows  []Span // the subjects of reporting verbs
 	people        []personMention
 	peopleDone    bool
 	gov           []govPhrase

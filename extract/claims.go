@@ -148,6 +148,12 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 				return true
 			}
 		}
+		// Nor is anything in the subject of the reporting verb a sponsor.
+		for _, w := range v.claimWindows {
+			if sp.Start >= w.Start && sp.End <= w.End {
+				return true
+			}
+		}
 		return false
 	}
 	for _, m := range v.ents {
@@ -529,7 +535,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		if k := lastClauseWord(seg); k >= 0 && segStart+k > ws {
 			ws = segStart + k
 		}
-		ws = max(ws, rv.Start-120)
+		ws = max(ws, rv.Start-300)
 		cs := a.claimantCands(v, gov, Span{ws, rv.Start})
 		// "..., Microsoft said": the speaker after the last comma.
 		if k := strings.LastIndex(a.text[ws:rv.Start], ", "); k >= 0 {
@@ -564,8 +570,16 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			}
 		}
 		// Keep the candidates nearest the verb and those coordinated with them.
+		// The subject, from the first of them to the verb, names no sponsor.
+		first := rv.Start
 		for _, c := range cs {
 			add(c.p, c.Span)
+			if c.Start < first && c.End <= rv.Start {
+				first = c.Start
+			}
+		}
+		if first < rv.Start {
+			v.claimWindows = append(v.claimWindows, Span{first, rv.Start})
 		}
 		if len(cs) > 0 {
 			break
@@ -640,8 +654,9 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 		case kBody:
 			b := bodies[m.ref]
 			// Intelligence services and armies are sponsors far more often
-			// than sources: one counts as a claimant only right before the verb.
-			if b.Sponsor && len(strings.Fields(a.text[m.End:w.End])) > 3 {
+			// than sources: one counts as a claimant only right before the
+			// verb, or in a list of claimants ("CISA, the NSA and the FBI").
+			if b.Sponsor && len(strings.Fields(a.text[m.End:w.End])) > 3 && !a.inBodyList(v, m) {
 				continue
 			}
 			class := "organization"
@@ -1046,4 +1061,30 @@ func (a *analysis) namedOrgs(v *sview, w Span) []claimantCand {
 		i = j
 	}
 	return out
+}
+
+// inBodyList reports whether the body m stands in a list with another body
+// that is not a sponsor: "CISA, the NSA, and the FBI".
+func (a *analysis) inBodyList(v *sview, m mention) bool {
+	for _, o := range v.ents {
+		if o.kind != kBody || o.Span == m.Span || bodies[o.ref].Sponsor {
+			continue
+		}
+		var gap string
+		if o.End <= m.Start {
+			gap = a.between(o.End, m.Start)
+		} else if m.End <= o.Start {
+			gap = a.between(m.End, o.Start)
+		} else {
+			continue
+		}
+		// Allow an acronym in parentheses: "Agency (CISA), the ...".
+		if i := strings.Index(gap, ")"); i >= 0 && strings.HasPrefix(gap, " (") {
+			gap = gap[i+1:]
+		}
+		if isListGap(gap) || gap == ", and the " || gap == ", and " {
+			return true
+		}
+	}
+	return false
 }

@@ -122,7 +122,11 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	}
 
 	// Organisations: capitalised names that end in an organisation word, or
-	// acronyms, that are not sponsors, claimants, groups or software.
+	// acronyms, that are not sponsors, claimants, groups or software. A
+	// headline in title case says nothing by its capitals.
+	if a.titleCase(v) {
+		return
+	}
 	for _, o := range a.orgs(v) {
 		key := strings.ToLower(o.name)
 		vi := a.victims[key]
@@ -694,4 +698,20 @@ func (a *analysis) abbreviates(toks []token, i int) bool {
 		k--
 	}
 	return strings.HasSuffix(string(initials), acr) || strings.HasPrefix(acr, string(initials))
+}
+
+// titleCase reports whether most words of a sentence are capitalised, as in
+// a headline.
+func (a *analysis) titleCase(v *sview) bool {
+	words, caps := 0, 0
+	for _, t := range v.tokens(a) {
+		if !t.isWord() || len(t.text) < 4 {
+			continue
+		}
+		words++
+		if t.isCap() {
+			caps++
+		}
+	}
+	return words >= 4 && caps*10 >= words*7
 }
