@@ -760,9 +760,15 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 
 // readUses links malware, tools and techniques to the groups in focus.
 func (a *analysis) readUses(v *sview, groups []*group) {
-	for _, m := range v.ents {
+	for i, m := range v.ents {
 		switch m.kind {
 		case kSoftware:
+			// One name, one software: where several families share a
+			// name, the one it names first, else the ATT&CK one.
+			if i > 0 && v.ents[i-1].kind == kSoftware && v.ents[i-1].Span == m.Span {
+				continue
+			}
+			m.ref = int32(a.bestSoftware(v.ents[i:], m))
 			if m.e != nil && m.e.weak && !a.softwareContext(v, m) {
 				continue
 			}
@@ -951,4 +957,31 @@ func (v *sview) tokens(a *analysis) []token {
 		v.toksDone = true
 	}
 	return v.toks
+}
+
+// bestSoftware picks, among the software mentions at the span of first (at
+// the start of ms), the one whose own name is the name written, else one
+// ATT&CK knows, else the first.
+func (a *analysis) bestSoftware(ms []mention, first mention) int {
+	best, bestScore := int(first.ref), -1
+	for _, m := range ms {
+		if m.Span != first.Span {
+			break
+		}
+		if m.kind != kSoftware {
+			continue
+		}
+		sw := &a.x.facts.Software[m.ref]
+		score := 0
+		if strings.EqualFold(sw.Name, first.name) {
+			score += 2
+		}
+		if sw.AttackID != "" {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = int(m.ref), score
+		}
+	}
+	return best
 }

@@ -585,16 +585,29 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			break
 		}
 	}
-	// Passive: "attributed to X by Y".
-	if len(out) == 0 {
-		if i := strings.Index(v.low(a), " by "); i >= 0 && a.hasCue(v, kReporting) {
-			from := v.s.Start + i + 4
+	// Passive: "linked to the MSS by the Justice Department". A "by" that
+	// ends an attribution phrase ("controlled by", "run by") names the
+	// sponsor, not the claimant.
+	if len(out) == 0 && a.hasCue(v, kReporting) {
+		low := v.low(a)
+		for off := 0; ; {
+			i := strings.Index(low[off:], " by ")
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + 4
+			if sponsorBy(low[:at]) {
+				continue
+			}
+			from := v.s.Start + at + 4
 			for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+60)}) {
-				if c.p.vendor || c.p.class != "individual" {
+				if c.p.vendor || c.p.class != "individual" && !isSponsorBody(c.p.name) {
 					add(c.p, c.Span)
 					break
 				}
 			}
+			break
 		}
 	}
 	return out, spans
@@ -1084,6 +1097,28 @@ func (a *analysis) inBodyList(v *sview, m mention) bool {
 		}
 		if isListGap(gap) || gap == ", and the " || gap == ", and " {
 			return true
+		}
+	}
+	return false
+}
+
+// sponsorBy reports whether text ends with a verb whose "by" introduces a
+// sponsor: "controlled", "run", "backed".
+func sponsorBy(text string) bool {
+	for _, w := range []string{"controlled", "run", "backed", "sponsored", "led", "directed", "operated", "tasked",
+		"employed", "funded", "supported", "commanded", "overseen", "managed", "financed", "orchestrated", "hired", "paid"} {
+		if strings.HasSuffix(text, " "+w) || strings.HasSuffix(text, "-"+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSponsorBody reports whether name is a body that sponsors groups.
+func isSponsorBody(name string) bool {
+	for _, b := range bodies {
+		if b.Name == name {
+			return b.Sponsor
 		}
 	}
 	return false

@@ -41,7 +41,8 @@ var sectorWords = map[string]string{
 	"media": "media", "news": "media", "journalists": "media", "legal": "legal", "law firms": "legal",
 	"engineering": "engineering", "agriculture": "agriculture", "agricultural": "agriculture", "food": "agriculture",
 	"hospitals and healthcare": "healthcare", "election": "elections", "elections": "elections", "political": "political",
-	"political parties": "political", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
+	"political parties": "political", "parliament": "government", "parliaments": "government",
+	"lawmakers": "government", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 
 // sectorHeads are nouns after a sector word that make it a sector ("defense
@@ -200,7 +201,8 @@ var personTitles = []string{
 	"Adm.", "Colonel", "Col.", "Major", "Captain", "Commissioner", "Chairman", "Chairwoman", "Chair",
 	"Judge", "Justice", "Prosecutor", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Professor", "analyst",
 	"researcher", "CEO", "CTO", "CISO", "founder", "head", "chief", "Chief", "Commander", "Officer",
-	"Lieutenant", "Sergeant", "Deputy", "Premier", "Chief Executive", "Vice Chairman",
+	"Lieutenant", "Sergeant", "Deputy", "Premier", "Chief Executive", "Vice Chairman", "Speaker", "Lawmaker",
+	"Congressman", "Congresswoman", "MP", "Councillor", "Inspector",
 }
 
 // orgHeads end the name of an organisation ("Narita Airport", "Japan

@@ -93,6 +93,13 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				break
 			}
 		}
+		// "blamed the breach on Russia": the accused, not a victim.
+		if strings.Contains(prev, "on") || strings.Contains(prev, "to") {
+			back := strings.ToLower(a.text[max(v.s.Start, m.Start-80):m.Start])
+			if strings.Contains(back, "blame") || strings.Contains(back, "attribut") || strings.Contains(back, "accus") || strings.Contains(back, "pinned") {
+				continue
+			}
+		}
 		if sponsorCountries[iso] {
 			switch next {
 			case "government", "governments", "military", "officials", "authorities", "state", "defense", "defence", "'s", "s":
@@ -309,8 +316,9 @@ func (a *analysis) orgs(v *sview) []orgName {
 		}
 		// Acronyms.
 		if t.isAllCaps() && len(t.text) >= 3 && len(t.text) <= 6 && !strings.Contains(t.text, ".") && !commonAcronyms[strings.ToUpper(t.text)] && !taken(t.Span) && !hasDigit(t.text) && !a.abbreviates(toks, i) {
-			// Not a whole line of capitals (a heading).
-			if !a.capsHeading(v) {
+			// Not a whole line of capitals (a heading), nor a dateline ("OSLO -").
+			dateline := t.Start == v.s.Start && strings.HasPrefix(a.text[t.End:min(v.s.End, t.End+3)], " -")
+			if !a.capsHeading(v) && !dateline {
 				out = append(out, orgName{Span: t.Span, name: t.text})
 			}
 			continue
