@@ -52,7 +52,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if prevIsSector && sectorHeads[strings.ToLower(a.text[m.Start:m.End])] {
 			continue // a head, as in "transportation infrastructure"
 		}
-		ok := sectorHeads[strings.ToLower(next)]
+		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ")
 		if !ok {
 			// In a list with another sector: "aviation, defense, and maritime technology".
 			if i+1 < len(ents) && ents[i+1].kind == kSector && isListGap(a.between(m.End, ents[i+1].Start)) {
@@ -107,6 +107,13 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			}
 			if !victimHead {
 				continue
+			}
+		}
+		// "the power grid of Ukraine", "networks of Japan"
+		if !prep && strings.HasSuffix(prev, "of") {
+			w := strings.Fields(strings.TrimSuffix(prev, "of"))
+			if len(w) > 0 && (victimHeads[w[len(w)-1]] || sectorHeads[w[len(w)-1]] || w[len(w)-1] == "grid") {
+				prep = true
 			}
 		}
 		if !victimHead && !prep && i > 0 && ents[i-1].kind == kCountry && isListGap(a.between(ents[i-1].End, m.Start)) {
@@ -342,11 +349,21 @@ func (a *analysis) orgs(v *sview) []orgName {
 				j++
 				continue
 			}
+			// "Organisation for the Prohibition of Chemical Weapons"
+			if (w.text == "of" || w.text == "for") && j+2 < len(toks) && toks[j+1].text == "the" && toks[j+2].isCap() && last >= 0 {
+				j += 2
+				continue
+			}
 			break
 		}
 		if last < 0 {
 			i = j - 1
 			continue
+		}
+		// A name that starts with its organisation word runs to its end:
+		// "Organisation for the Prohibition of Chemical Weapons".
+		if last == i && j-1 > last && toks[j-1].isCap() && (toks[i+1].text == "for" || toks[i+1].text == "of") {
+			last = j - 1
 		}
 		// Trim function words and country possessives at the start.
 		s := i
@@ -367,6 +384,15 @@ func (a *analysis) orgs(v *sview) []orgName {
 		if pre := a.text[max(v.s.Start, sp.Start-30):sp.Start]; strings.HasSuffix(pre, " of the ") {
 			for _, p := range a.people {
 				if strings.HasSuffix(strings.TrimSuffix(pre, " of the "), p.name) {
+					followedByTitle = true
+				}
+			}
+		}
+		// "... of the General Staff of the Armed Forces of ...": part of a
+		// longer name already known.
+		if pre := a.text[max(v.s.Start, sp.Start-8):sp.Start]; strings.HasSuffix(pre, " of the ") || strings.HasSuffix(pre, " of ") {
+			for _, m := range v.ents {
+				if m.kind == kBody && m.End <= sp.Start && sp.Start-m.End <= 8 {
 					followedByTitle = true
 				}
 			}
@@ -612,7 +638,9 @@ func firstRune(s string) rune {
 }
 
 // placeWords cannot be part of a person's name.
-var placeWords = map[string]bool{"District": true, "County": true, "State": true, "City": true, "Province": true,
+var placeWords = map[string]bool{"Technology": true, "Development": true, "Expo": true, "Trading": true,
+	"Consulting": true, "Research": true, "Science": true, "Sciences": true, "Information": true, "Network": true,
+	"District": true, "County": true, "State": true, "City": true, "Province": true,
 	"Region": true, "Street": true, "Island": true, "Islands": true, "Valley": true, "Bay": true, "Road": true}
 
 // orgNouns are lower-case nouns after which a capitalised word names an
