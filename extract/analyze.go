@@ -108,6 +108,7 @@ type analysis struct {
 
 	focus         *group
 	unattributed  *group          // the activity of a report that names no group
+	pending       *pendingClaim   // a claim about a group the next sentence names
 	vendor        string          // the vendor the text names most, the publisher of last resort
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
 	lastClaimant  []*party

@@ -112,7 +112,12 @@ func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 		for _, p := range []string{"government of ", "government of the ", "governments of ", "state of ", "regime of ", "authorities of ",
 			"officials in ", "authorities in ", "officials from ", "government in ", "prosecutors in ", "officials of "} {
 			if strings.HasSuffix(before, p) {
-				out = append(out, govPhrase{Span{m.Start - len(p), m.End}, c.ISO2, "gov", govName(c.Name), false})
+				// "officials in Seoul" speak for a state; they do not sponsor.
+				kind := "gov"
+				if strings.Contains(p, " in ") || strings.HasPrefix(p, "officials") || strings.HasPrefix(p, "prosecutors") {
+					kind = "organ"
+				}
+				out = append(out, govPhrase{Span{m.Start - len(p), m.End}, c.ISO2, kind, govName(c.Name), false})
 				break
 			}
 		}
@@ -129,6 +134,9 @@ type sponsorCand struct {
 
 // readClaims reads attribution claims: who says which group is behind whom.
 func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, coref bool) {
+	if !coref {
+		a.completePending(v, groups)
+	}
 	gov := a.govPhrases(v)
 	claimants, claimantSpans := a.claimants(v, gov)
 	v.claimantSpans = claimantSpans
@@ -136,10 +144,6 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 	if len(claimants) > 0 {
 		a.lastClaimant = claimants
 		a.lastClaimPar = v.s.Para
-	}
-	if len(groups) == 0 {
-		a.concurAcross(v, gov, claimants)
-		return
 	}
 	var cands []sponsorCand
 	inClaimant := func(sp Span) bool {
@@ -207,8 +211,11 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 			}
 		}
 	}
-	if len(cands) == 0 {
+	if len(groups) == 0 || len(cands) == 0 {
 		a.concurAcross(v, gov, claimants)
+		if len(groups) == 0 && len(cands) > 0 {
+			a.holdClaim(v, gov, claimants, cands)
+		}
 		return
 	}
 	// Origin: the sponsor's country is also the group's.
@@ -234,6 +241,7 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 
 	// Pair sponsors with groups: one side single, all pairs; else nearest.
 	pairs := pairSponsors(groups, groupSpans, cands, coref)
+	a.pending = nil
 	for _, p := range pairs {
 		sp := a.sponsor(p.s)
 		sp.ev = appendEv(sp.ev, v.s.Span)
@@ -1122,4 +1130,66 @@ func isSponsorBody(name string) bool {
 		}
 	}
 	return false
+}
+
+// pendingClaim is a claim about a group the sentence does not name yet: "a
+// hacking group tied to Iran's IRGC sent fake requests ..., Google said."
+// The next sentence that names a group and points back to it ("The group,
+// which Google tracks as APT42, ...") completes it.
+type pendingClaim struct {
+	by     []*party
+	cands  []sponsorCand
+	conf   int
+	phrase string
+	hedges []string
+	ev     Span
+	para   int
+}
+
+// holdClaim keeps a claim about an unnamed group for the next sentence.
+func (a *analysis) holdClaim(v *sview, gov []govPhrase, claimants []*party, cands []sponsorCand) {
+	if !a.hasCue(v, kGroupHead) || !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) || a.hasCue(v, kNegation) {
+		return
+	}
+	by := claimants
+	if len(by) == 0 {
+		by = []*party{a.publisher()}
+	}
+	conf, phrase := a.confidence(v)
+	a.pending = &pendingClaim{by: by, cands: cands, conf: conf, phrase: phrase, hedges: a.hedges(v), ev: v.s.Span, para: v.s.Para}
+}
+
+// completePending attaches a held claim to the group a sentence names when
+// the sentence begins by pointing back ("The group", "The actor", "It").
+func (a *analysis) completePending(v *sview, groups []*group) {
+	p := a.pending
+	if p == nil || len(groups) == 0 {
+		return
+	}
+	a.pending = nil
+	if v.s.Para-p.para > 1 {
+		return
+	}
+	start := strings.ToLower(a.text[v.s.Start:min(v.s.End, v.s.Start+16)])
+	back := false
+	for _, w := range []string{"the group", "the actor", "the hackers", "the threat actor", "it ", "they ", "the attackers", "this group", "the gang", "the operators"} {
+		if strings.HasPrefix(start, w) {
+			back = true
+		}
+	}
+	if !back {
+		return
+	}
+	g := groups[0]
+	for _, c := range p.cands {
+		sp := a.sponsor(c)
+		sp.ev = appendEv(sp.ev, p.ev)
+		if sp.country != "" {
+			g.origins[sp.country] = appendEv(g.origins[sp.country], p.ev)
+		}
+		for _, by := range p.by {
+			a.addClaim(by, g, sp, p.conf, p.phrase, p.hedges, p.ev)
+			a.addClaim(by, g, sp, -1, "", nil, v.s.Span)
+		}
+	}
 }
