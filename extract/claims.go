@@ -145,6 +145,12 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 		a.lastClaimant = claimants
 		a.lastClaimPar = v.s.Para
 	}
+	// Nothing to attribute: no group, no group noun to hold a claim for, no
+	// concurrence to copy.
+	if len(groups) == 0 && !a.hasCue(v, kGroupHead) {
+		a.concurAcross(v, gov, claimants)
+		return
+	}
 	var cands []sponsorCand
 	inClaimant := func(sp Span) bool {
 		for _, c := range claimantSpans {
@@ -624,7 +630,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 // lastClauseWord returns the offset in seg just after the last "that",
 // "which" or "who" that opens a clause, or -1.
 func lastClauseWord(seg string) int {
-	l := strings.ToLower(seg)
+	l := seg // the clause words are written in lower case inside a sentence
 	best := -1
 	for _, w := range []string{" that ", " which ", " who ", " whom ", " while ", " after ", " as "} {
 		if i := strings.LastIndex(l, w); i >= 0 && i+len(w) > best {
@@ -908,6 +914,9 @@ func stateWords(l string) bool {
 func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 	var out []sponsorCand
 	seg := a.text[v.s.Start:v.s.End]
+	if !strings.Contains(seg, "State Security") {
+		return nil
+	}
 	for _, suf := range []string{" State Security Bureau", " State Security Department", " Department of State Security", " Bureau of State Security"} {
 		for off := 0; ; {
 			i := strings.Index(seg[off:], suf)
