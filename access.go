@@ -99,7 +99,7 @@ func (c *Collection) Validate() error {
 	switch {
 	case strings.TrimSpace(c.Title) == "":
 		return Errorf(EINVALID, "a collection needs a title")
-	case c.ID != "" && !isUUID(c.ID):
+	case c.ID != "" && !IsUUID(c.ID):
 		return Errorf(EINVALID, "collection id %q is not a UUID", c.ID)
 	case c.Alias == AllCollections:
 		return Errorf(EINVALID, "collection alias %q is reserved", c.Alias)

@@ -373,9 +373,8 @@ func LiveGroups(ctx context.Context, s Store, name string) ([]*StoredObject, err
 // NormalizeName returns the form of a name that alias lookups compare:
 // case-folded, with spaces, hyphens, dots and underscores dropped, so that
 // "APT 10", "apt-10" and "APT10" are equal, while "APT1" and "APT10" stay
-// apart. It is the rule of kb.Normalize, which builds the facts the name
-// records come from; kb imports this package, so the rule is written here
-// too, and alias_test.go checks that the two agree on every name kb knows.
+// apart. kb.Normalize, which builds the facts the name records come from,
+// calls it, so facts and stores compare names the same way.
 func NormalizeName(name string) string {
 	clean := true
 	for i := 0; i < len(name); i++ {

@@ -101,7 +101,7 @@ func ValidateObject(o *stix.Object) error {
 	if stix.IDType(o.ID) != o.Type {
 		return Errorf(EINVALID, "object id %q does not match its type %q", o.ID, o.Type)
 	}
-	if !isUUID(o.ID[len(o.Type)+2:]) {
+	if !IsUUID(o.ID[len(o.Type)+2:]) {
 		return Errorf(EINVALID, "object id %q does not end in a UUID", o.ID)
 	}
 	for _, ts := range []struct{ name, v string }{{"created", o.Created}, {"modified", o.Modified}} {
@@ -115,7 +115,8 @@ func ValidateObject(o *stix.Object) error {
 	return nil
 }
 
-func isUUID(s string) bool {
+// IsUUID reports whether s is a UUID in its 8-4-4-4-12 hex form.
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -304,25 +304,7 @@ func metaString(m json.RawMessage) string {
 	return ""
 }
 
-func validUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func validUUID(s string) bool { return aptgraph.IsUUID(s) }
 
 // clip shortens a string from outside for use in a message.
 func clip(s string) string {
