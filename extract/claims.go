@@ -517,6 +517,11 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 	if !a.hasCue(v, kReporting) && !strings.Contains(seg, "ccording to ") {
 		return nil, nil
 	}
+	// A claimant is a body, a country, a titled or already met person, or
+	// a named organisation; a sentence with none of these in reach has none.
+	if !a.mayHaveClaimant(v) {
+		return nil, nil
+	}
 	// "according to X", "according to a joint advisory from X, Y and Z"
 	if i := strings.Index(v.low(a), "according to "); i >= 0 {
 		from := v.s.Start + i + len("according to ")
@@ -1201,4 +1206,28 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 			a.addClaim(by, g, sp, -1, "", nil, v.s.Span)
 		}
 	}
+}
+
+// mayHaveClaimant reports whether a sentence holds anything that can be a
+// claimant, so that the costlier search for one is worth it.
+func (a *analysis) mayHaveClaimant(v *sview) bool {
+	for _, m := range v.ents {
+		if m.kind == kBody || m.kind == kCountry {
+			return true
+		}
+	}
+	if a.hasCue(v, kTitle) || len(a.people) > 0 {
+		return true
+	}
+	// Named organisations and people: two capitalised words in a row.
+	seg := a.text[v.s.Start:v.s.End]
+	for i := 1; i < len(seg)-2; i++ {
+		if seg[i] == ' ' && seg[i+1] >= 'A' && seg[i+1] <= 'Z' {
+			j := strings.IndexByte(seg[i+1:], ' ')
+			if j > 0 && i+2+j < len(seg) && seg[i+2+j] >= 'A' && seg[i+2+j] <= 'Z' {
+				return true
+			}
+		}
+	}
+	return false
 }
