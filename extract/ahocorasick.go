@@ -7,11 +7,13 @@ type matcher struct {
 	class    [256]uint8 // byte -> alphabet class; 0 = a byte no pattern uses
 	verify   []bool     // per pattern: it holds bytes of the shared class, so a hit must be checked
 	nclass   int
-	next     []int32  // state*nclass + class -> state (negated when it has outputs); nil when next16 is used
-	next16   []uint16 // the same table for automata of at most 65,536 states, half the size
-	hasOut   []uint64 // bit per state: it has outputs (with next16)
-	out      []int32  // state -> first output index into outs, -1 if none
-	outs     []acOut  // linked list of outputs per state
+	next     []int32   // state*nclass + class -> state (negated when it has outputs); nil when next16 is used
+	next16   []uint16  // the same table for automata of at most 65,536 states, half the size
+	hasOut   []uint64  // bit per state: it has outputs (with next16)
+	depth    []uint16  // trie depth of each state: a transition is a trie edge when it goes one deeper
+	starts   [256]bool // bytes some pattern starts with, case folded
+	out      []int32   // state -> first output index into outs, -1 if none
+	outs     []acOut   // linked list of outputs per state
 	patterns []string
 }
 
@@ -156,8 +158,19 @@ func newMatcher(patterns []string) *matcher {
 		}
 	}
 	m.out = make([]int32, len(nodes))
+	m.depth = make([]uint16, len(nodes))
 	for i, nd := range nodes {
 		m.out[i] = nd.out
+		m.depth[i] = uint16(min(nd.depth, 0xffff))
+	}
+	for _, p := range patterns {
+		if p != "" {
+			c := p[0]
+			m.starts[c] = true
+			if c >= 'a' && c <= 'z' {
+				m.starts[c-'a'+'A'] = true
+			}
+		}
 	}
 	// Mark transitions into states with outputs by negating them, so the scan
 	// loop reads only the table for the common case of no output.
@@ -317,6 +330,53 @@ func (m *matcher) findInterleaved(text string, fn func(acMatch)) {
 		}
 		if !active {
 			return
+		}
+	}
+}
+
+// findAtWordStarts reports the occurrences that start at a word boundary:
+// where the byte before is not a letter or digit, or the first byte is not
+// one. Those are the only ones a caller that checks word boundaries keeps,
+// and walking the trie from each such start touches far fewer table rows
+// than running the automaton over every byte. Order is by start.
+func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
+	if m.next16 == nil {
+		m.find(text, fn)
+		return
+	}
+	n := uint32(m.nclass)
+	next, hasOut, class, depth := m.next16, m.hasOut, &m.class, m.depth
+	prevWord := false
+	for p := 0; p < len(text); p++ {
+		c := text[p]
+		word := isWordByte(c)
+		startHere := (!prevWord || !word) && m.starts[c]
+		// After a non-ASCII byte a word may start (the boundary check lets
+		// names follow letters of other scripts).
+		prevWord = word && c < 0x80
+		if !startHere {
+			continue
+		}
+		s := uint32(0)
+		for i := p; i < len(text); i++ {
+			t := uint32(next[s*n+uint32(class[text[i]])])
+			if uint32(depth[t]) != uint32(depth[s])+1 {
+				break // off the trie: no pattern starting at p goes on
+			}
+			s = t
+			if hasOut[s>>6]&(1<<(s&63)) == 0 {
+				continue
+			}
+			for o := m.out[s]; o >= 0; o = m.outs[o].link {
+				e := m.outs[o]
+				if int(e.length) != i+1-p {
+					continue // a shorter pattern, starting later: its own walk reports it
+				}
+				if m.verify[e.pattern] && !equalFoldASCII(text[p:i+1], m.patterns[e.pattern]) {
+					continue
+				}
+				fn(acMatch{Pattern: int(e.pattern), Start: p, End: i + 1})
+			}
 		}
 	}
 }

@@ -88,3 +88,29 @@ func TestFindInterleaved(t *testing.T) {
 		t.Errorf("interleaved walk differs (-plain +interleaved):\n%s", diff)
 	}
 }
+
+// TestFindAtWordStarts checks that walking from word starts keeps exactly
+// the occurrences the full automaton finds that pass the boundary check,
+// over the TRAM2 texts and the real dictionary.
+func TestFindAtWordStarts(t *testing.T) {
+	m := Default().dict.m
+	for k, text := range tramTexts(t)[:60] {
+		text = Normalize(text)
+		var want, got []string
+		m.find(text, func(x acMatch) {
+			if boundaryOK(text, x.Start, x.End) {
+				want = append(want, itoa(x.Pattern)+"@"+itoa(x.Start)+"-"+itoa(x.End))
+			}
+		})
+		m.findAtWordStarts(text, func(x acMatch) {
+			if boundaryOK(text, x.Start, x.End) {
+				got = append(got, itoa(x.Pattern)+"@"+itoa(x.Start)+"-"+itoa(x.End))
+			}
+		})
+		sort.Strings(want)
+		sort.Strings(got)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("text %d: word-start walk differs (-automaton +walk):\n%s", k, diff)
+		}
+	}
+}

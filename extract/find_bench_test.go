@@ -47,3 +47,39 @@ func BenchmarkScanPerDocument(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMatcherWordStarts measures the word-start walk alone.
+func BenchmarkMatcherWordStarts(b *testing.B) {
+	texts := tramTexts(b)
+	m := Default().dict.m
+	n := 0
+	for i := range texts {
+		texts[i] = Normalize(texts[i])
+		n += len(texts[i])
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range texts {
+			m.findAtWordStarts(t, func(acMatch) {})
+		}
+	}
+}
+
+// BenchmarkMatcherInterleaved measures the four-way automaton walk alone.
+func BenchmarkMatcherInterleaved(b *testing.B) {
+	texts := tramTexts(b)
+	m := Default().dict.m
+	n := 0
+	for i := range texts {
+		texts[i] = Normalize(texts[i])
+		n += len(texts[i])
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range texts {
+			m.findInterleaved(t, func(acMatch) {})
+		}
+	}
+}

@@ -67,7 +67,7 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 	}
 	ents := make([]raw, 0, len(text)/64)
 	cues = make([]mention, 0, len(text)/64)
-	d.m.findInterleaved(text, func(m acMatch) {
+	d.m.findAtWordStarts(text, func(m acMatch) {
 		if !boundaryOK(text, m.Start, m.End) {
 			return
 		}
