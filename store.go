@@ -191,7 +191,8 @@ type WriteResult struct {
 
 // StoredObject is one version of an object as the store holds it.
 type StoredObject struct {
-	// Object is the decoded object; nil when read with ObjectFilter.RawOnly.
+	// Object is the decoded object; nil when read with ObjectFilter.RawOnly
+	// or KeysOnly. Raw is nil with KeysOnly.
 	Object *stix.Object
 	Raw    json.RawMessage // the object's JSON as stored
 
@@ -252,6 +253,11 @@ type ObjectFilter struct {
 	// every object would cost most of their time. A reader that needs an
 	// object's properties decodes its Raw itself.
 	RawOnly bool
+
+	// KeysOnly is RawOnly without Raw either: the store returns ID, Type,
+	// Version, DateAdded, Seq and TLP alone, for readers that need no more
+	// (the TLP of the objects that a TAXII page refers to).
+	KeysOnly bool
 }
 
 // RelationshipFilter selects stored relationships (newest versions). Zero

@@ -35,7 +35,8 @@ var migrations embed.FS
 
 // Store is aptgraph.Store on PostgreSQL.
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	collIDs collectionIDs // collection ids by key, for Objects
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time

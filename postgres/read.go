@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,8 +32,11 @@ func (s *Store) Object(ctx context.Context, id string) (*aptgraph.StoredObject, 
 func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgraph.StoredObject, error) {
 	var q query
 	if f.Collection != "" {
-		var id string
-		err := s.pool.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, f.Collection).Scan(&id)
+		id, err := s.collIDs.get(f.Collection, func() (string, error) {
+			var id string
+			err := s.pool.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, f.Collection).Scan(&id)
+			return id, err
+		})
 		if err == pgx.ErrNoRows {
 			return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", f.Collection)
 		} else if err != nil {
@@ -40,29 +44,43 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		}
 		// The order, the cursor and date_added are those of the additions to
 		// the collection, and first and last count only its versions.
-		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.id, v.type, v.raw
+		q.add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.id, v.type, `+rawColumn(f)+`
 			FROM collection_objects m JOIN object_versions v ON v.seq = m.version_seq
 			WHERE m.collection_id = ?`, id)
 		if f.AfterSeq > 0 {
 			q.add(` AND m.seq > ?`, f.AfterSeq)
 		}
 		if !f.AddedAfter.IsZero() {
-			q.add(` AND m.date_added > ?`, f.AddedAfter.Truncate(time.Microsecond))
+			// date_added rises with seq across the store (both are given
+			// out under the write lock), so the additions after a time are
+			// those from the first one after it on: one probe of the
+			// date_added index turns the time into a seq bound on the
+			// collection's (collection_id, seq) index, instead of a scan
+			// of the collection from its start.
+			t := f.AddedAfter.Truncate(time.Microsecond)
+			q.add(` AND m.seq >= (SELECT seq FROM collection_objects WHERE date_added > ? ORDER BY date_added LIMIT 1)
+				AND m.date_added > ?`, t, t)
 		}
 		newer := func(cmp string) string {
 			return `NOT EXISTS (SELECT 1 FROM collection_objects m2 JOIN object_versions v2 ON v2.seq = m2.version_seq
 				WHERE m2.collection_id = m.collection_id AND v2.id = v.id AND v2.modified ` + cmp + ` v.modified)`
 		}
-		if err := versionFilter(&q, f, newer(">"), newer("<")); err != nil {
+		// A version that is the newest of its object in the store (latest:
+		// one probe of an integer index) is the newest in the collection
+		// too; only the others need the search for a newer one in it.
+		if err := versionFilter(&q, f, `(EXISTS (SELECT 1 FROM latest l WHERE l.seq = v.seq) OR `+newer(">")+`)`, newer("<")); err != nil {
 			return nil, err
 		}
 	} else {
-		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, v.raw FROM object_versions v WHERE true`)
+		q.add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, ` + rawColumn(f) + ` FROM object_versions v WHERE true`)
 		if f.AfterSeq > 0 {
 			q.add(` AND v.seq > ?`, f.AfterSeq)
 		}
 		if !f.AddedAfter.IsZero() {
-			q.add(` AND v.date_added > ?`, f.AddedAfter.Truncate(time.Microsecond))
+			// As above: a seq bound from one probe of the date_added index.
+			t := f.AddedAfter.Truncate(time.Microsecond)
+			q.add(` AND v.seq >= (SELECT seq FROM object_versions WHERE date_added > ? ORDER BY date_added LIMIT 1)
+				AND v.date_added > ?`, t, t)
 		}
 		if err := versionFilter(&q, f, `EXISTS (SELECT 1 FROM latest l WHERE l.seq = v.seq)`,
 			`NOT EXISTS (SELECT 1 FROM object_versions v2 WHERE v2.id = v.id AND v2.modified < v.modified)`); err != nil {
@@ -97,7 +115,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		out = make([]*aptgraph.StoredObject, 0, min(f.Limit, 1024))
 	}
 	for rows.Next() {
-		o, err := scanObject(rows, f.RawOnly)
+		o, err := scanObject(rows, f.RawOnly || f.KeysOnly)
 		if err != nil {
 			return nil, FormatError(fmt.Errorf("read objects: %w", err))
 		}
@@ -107,6 +125,15 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		return nil, FormatError(fmt.Errorf("read objects: %w", err))
 	}
 	return out, nil
+}
+
+// rawColumn is the column Objects reads as raw: none (an empty string) for
+// KeysOnly.
+func rawColumn(f aptgraph.ObjectFilter) string {
+	if f.KeysOnly {
+		return `''`
+	}
+	return `v.raw`
 }
 
 // versionFilter adds f's choice of versions to q; last and first are the
@@ -212,6 +239,9 @@ func scanObject(row pgx.Row, rawOnly bool) (*aptgraph.StoredObject, error) {
 		return nil, err
 	}
 	o.DateAdded, o.TLP, o.Raw = o.DateAdded.UTC(), stix.TLP(tlp), json.RawMessage(raw)
+	if len(o.Raw) == 0 {
+		o.Raw = nil // KeysOnly
+	}
 	if rawOnly {
 		return &o, nil
 	}
@@ -250,4 +280,34 @@ func (q *query) in(prefix string, values []string) {
 		return
 	}
 	q.add(prefix+" = ANY(?)", values)
+}
+
+// collectionIDs remembers the id of each collection key (id or alias) that
+// Objects has resolved, saving a query a call. Collections are never
+// deleted, renamed or re-aliased (the store has no method for it), so an
+// entry never goes stale; only keys found are kept.
+type collectionIDs struct {
+	mu  sync.Mutex
+	ids map[string]string
+}
+
+// get returns the id of key, from the cache or from lookup.
+func (c *collectionIDs) get(key string, lookup func() (string, error)) (string, error) {
+	c.mu.Lock()
+	id, ok := c.ids[key]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	id, err := lookup()
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	if c.ids == nil || len(c.ids) >= 4096 {
+		c.ids = map[string]string{}
+	}
+	c.ids[key] = id
+	c.mu.Unlock()
+	return id, nil
 }

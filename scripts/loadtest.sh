@@ -8,8 +8,10 @@
 #   scripts/loadtest.sh postgres          # a fresh schema in $APTGRAPH_TEST_POSTGRES
 #
 # Environment: N (objects, 1000000), DURATION (30s), THREADS (2),
-# CONNECTIONS (8), TLP (the token's clearance, amber: below red the server
-# checks what each page's relationships point at), KEEP=1 to keep the store.
+# CONNECTIONS (8), LIMIT (the page size, 1000), TLP (the token's clearance, amber: below red the server
+# checks what each page's relationships point at), KEEP=1 to keep the store,
+# STORE=<sqlite file or postgres:// URL> to use a store filled before (by
+# go run ./scripts/fill) instead of filling a new one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINE=${1:-sqlite}
@@ -18,6 +20,7 @@ DURATION=${DURATION:-30s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 TLP=${TLP:-amber}
+export LIMIT=${LIMIT:-1000}
 command -v wrk >/dev/null || { echo "loadtest: needs wrk (apt-get install -y wrk)" >&2; exit 2; }
 
 W=$(mktemp -d)
@@ -31,6 +34,10 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$W/aptgraph" ./cmd/aptgraph
+if [ -n "${STORE:-}" ]; then
+	DB=$STORE
+	echo "== using the filled store $DB"
+else
 case "$ENGINE" in
 sqlite)
 	DB="$W/load.db" ;;
@@ -45,6 +52,7 @@ esac
 
 echo "== fill: $N objects into $ENGINE"
 time go run ./scripts/fill --db "$DB" --n "$N"
+fi
 TOKEN=$("$W/aptgraph" token create --db "$DB" --name loadtest --collection load --read --max-tlp "$TLP" --json |
 	sed -n 's/.*"secret": *"\([^"]*\)".*/\1/p')
 export TOKEN
@@ -58,5 +66,5 @@ URL="$BASE/taxii2/api1/collections/load/objects/"
 
 echo "== warm-up"
 wrk -t1 -c1 -d3s -s scripts/taxii-pages.lua "$URL" >/dev/null
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ($ENGINE, $N objects, pages of 1,000, token TLP:$TLP)"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ($ENGINE, $N objects, pages of $LIMIT, token TLP:$TLP)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/taxii-pages.lua "$URL"

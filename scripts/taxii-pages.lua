@@ -1,8 +1,9 @@
 -- wrk script: each connection pages through a TAXII collection 1,000
--- objects at a time with added_after, taken from the
--- X-TAXII-Date-Added-Last header of its previous page, and starts over
--- at the end. Needs TOKEN in the environment.
+-- objects at a time (LIMIT in the environment changes it) with
+-- added_after, taken from the X-TAXII-Date-Added-Last header of its
+-- previous page, and starts over at the end. Needs TOKEN in the environment.
 local token = os.getenv("TOKEN")
+local limit = os.getenv("LIMIT") or "1000"
 local cursor = nil
 local pages, objects_empty = 0, 0
 
@@ -10,7 +11,7 @@ wrk.headers["Accept"] = "application/taxii+json;version=2.1"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 request = function()
-  local path = wrk.path .. "?limit=1000"
+  local path = wrk.path .. "?limit=" .. limit
   if cursor then
     path = path .. "&added_after=" .. cursor
   end

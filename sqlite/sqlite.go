@@ -38,10 +38,11 @@ const busyTimeout = 10 * time.Second
 
 // Store is aptgraph.Store on SQLite.
 type Store struct {
-	path   string
-	writer *sql.DB // one connection: every write is serialised through it
-	reader *sql.DB // read-only connections
-	stmts  stmtCache // prepared statements on reader
+	path    string
+	writer  *sql.DB       // one connection: every write is serialised through it
+	reader  *sql.DB       // read-only connections
+	stmts   stmtCache     // prepared statements on reader
+	collIDs collectionIDs // collection ids by key, for Objects
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time
@@ -89,7 +90,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 
-	if s.reader, err = sql.Open("sqlite", base+"&_query_only=1&_pragma=cache_size(-32000)"); err != nil {
+	if s.reader, err = sql.Open("sqlite", base+"&_query_only=1&_pragma=cache_size(-32000)&_pragma=mmap_size(8589934592)"); err != nil {
 		s.writer.Close()
 		return nil, FormatError(fmt.Errorf("open sqlite readers: %w", err))
 	}

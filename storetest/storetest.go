@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) aptgraph.Store) {
 		{"Collections", testCollections},
 		{"CollectionObjects", testCollectionObjects},
 		{"RawOnly", testRawOnly},
+		{"AddedAfter", testAddedAfter},
 		{"Tokens", testTokens},
 		{"ConcurrentPaging", testConcurrentPaging},
 		{"Names", testNames},
@@ -958,6 +959,22 @@ func testRawOnly(t *testing.T, s aptgraph.Store) {
 				t.Errorf("RawOnly %+v: object %d raw %s does not decode to %s: %v", f, i, g.Raw, g.ID, err)
 			}
 		}
+		kf := f
+		kf.KeysOnly = true
+		keys := objects(t, s, kf)
+		if len(keys) != len(want) {
+			t.Errorf("KeysOnly %+v: %d objects, want %d", f, len(keys), len(want))
+			continue
+		}
+		for i, w := range want {
+			k := keys[i]
+			if k.Object != nil || k.Raw != nil {
+				t.Errorf("KeysOnly %+v: object %d has Object or Raw", f, i)
+			}
+			if k.ID != w.ID || k.Type != w.Type || k.Seq != w.Seq || !k.DateAdded.Equal(w.DateAdded) || k.TLP != w.TLP || k.Version != w.Version {
+				t.Errorf("KeysOnly %+v: object %d is %+v, want %+v", f, i, *k, *w)
+			}
+		}
 	}
 	one, err := s.Object(ctx, plugx.ID)
 	if err != nil {
@@ -965,5 +982,50 @@ func testRawOnly(t *testing.T, s aptgraph.Store) {
 	}
 	if one.ID != plugx.ID || one.Type != "malware" {
 		t.Errorf("Object(%s) has ID %q, Type %q", plugx.ID, one.ID, one.Type)
+	}
+}
+
+// testAddedAfter checks AddedAfter at, between, before and after the
+// additions, with and without a collection, against the filter's meaning:
+// the versions whose DateAdded is later.
+func testAddedAfter(t *testing.T, s aptgraph.Store) {
+	ctx := t.Context()
+	if err := s.CreateCollection(ctx, &aptgraph.Collection{Title: "aa", Alias: "aa"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		coll := "aa"
+		if i == 1 {
+			coll = "" // in no collection
+		}
+		write(t, s, &aptgraph.Batch{Objects: []*stix.Object{obj("malware", fmt.Sprint("M", i)), obj("tool", fmt.Sprint("T", i))}, Collection: coll})
+	}
+	for _, base := range []aptgraph.ObjectFilter{{}, {Collection: "aa"}, {AllVersions: true, RawOnly: true}} {
+		all := objects(t, s, base)
+		if len(all) < 6 {
+			t.Fatalf("%+v: %d objects", base, len(all))
+		}
+		var times []time.Time
+		for _, o := range all {
+			times = append(times, o.DateAdded, o.DateAdded.Add(-time.Microsecond), o.DateAdded.Add(time.Microsecond))
+		}
+		times = append(times, all[0].DateAdded.Add(-time.Hour), all[len(all)-1].DateAdded.Add(time.Hour))
+		for _, at := range times {
+			var want []int64
+			for _, o := range all {
+				if o.DateAdded.After(at) {
+					want = append(want, o.Seq)
+				}
+			}
+			f := base
+			f.AddedAfter = at
+			var got []int64
+			for _, o := range objects(t, s, f) {
+				got = append(got, o.Seq)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%+v (-want +got):\n%s", f, diff)
+			}
+		}
 	}
 }

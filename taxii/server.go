@@ -50,7 +50,11 @@ type Server struct {
 
 	routes map[string]route // by mux pattern
 
-	tlps tlpCache // the TLP of referenced objects
+	tlps   tlpCache   // the TLP of referenced objects
+	tokens tokenCache // recently used tokens (see tokenTTL)
+
+	collMu sync.Mutex
+	colls  map[string]*aptgraph.Collection // collections found, by path key (see lookupCollection)
 
 	mu       sync.Mutex
 	statuses map[string]*statusEntry
@@ -270,7 +274,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *aptgraph.
 		s.unauthorized(w, "This resource needs a token: Authorization: Bearer <token>.")
 		return nil
 	}
-	tok, err := s.store.TokenBySecret(r.Context(), secret)
+	tok, err := s.tokens.get(r.Context(), s.store, secret)
 	if aptgraph.ErrorCode(err) == aptgraph.EUNAUTHORIZED {
 		s.unauthorized(w, "The token is unknown or revoked.")
 		return nil
@@ -292,7 +296,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, description string) {
 // itself and returns nil otherwise: 404 for a collection unknown or outside
 // the token's scope, so that ids do not leak, and 403 for a missing right.
 func (s *Server) collection(w http.ResponseWriter, r *http.Request, tok *aptgraph.Token, write bool) *aptgraph.Collection {
-	c, err := s.store.Collection(r.Context(), r.PathValue("cid"))
+	c, err := s.lookupCollection(r.Context(), r.PathValue("cid"))
 	if aptgraph.ErrorCode(err) == aptgraph.ENOTFOUND || err == nil && !tok.CanRead(c.ID) && !tok.CanWrite(c.ID) {
 		writeError(w, http.StatusNotFound, "Collection not found", "There is no such collection, or the token cannot use it.")
 		return nil
@@ -309,6 +313,30 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, tok *aptgrap
 		return nil
 	}
 	return c
+}
+
+// lookupCollection returns the collection whose id or alias is key. The
+// collections found are kept: a store never deletes or changes one (the
+// Store interface has no method that could), so an entry never goes stale,
+// and a page costs one query less. Unknown keys are always looked up.
+func (s *Server) lookupCollection(ctx context.Context, key string) (*aptgraph.Collection, error) {
+	s.collMu.Lock()
+	c, ok := s.colls[key]
+	s.collMu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := s.store.Collection(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	s.collMu.Lock()
+	if s.colls == nil || len(s.colls) >= 4096 {
+		s.colls = map[string]*aptgraph.Collection{}
+	}
+	s.colls[key] = c
+	s.collMu.Unlock()
+	return c, nil
 }
 
 func (s *Server) apiRootURL(r *http.Request) string {
@@ -363,7 +391,7 @@ func (s *Server) getCollection(w http.ResponseWriter, r *http.Request) {
 	if tok == nil {
 		return
 	}
-	c, err := s.store.Collection(r.Context(), r.PathValue("cid"))
+	c, err := s.lookupCollection(r.Context(), r.PathValue("cid"))
 	if aptgraph.ErrorCode(err) == aptgraph.ENOTFOUND || err == nil && !tok.CanRead(c.ID) && !tok.CanWrite(c.ID) {
 		writeError(w, http.StatusNotFound, "Collection not found", "There is no such collection, or the token cannot use it.")
 		return
@@ -477,7 +505,7 @@ func (s *Server) visible(ctx context.Context, tok *aptgraph.Token, objs []*aptgr
 		return objs, nil
 	}
 	var (
-		refSet map[string]bool
+		refSet   map[string]bool
 		withRefs []int // indexes of the objects that have refs
 		refsAt   = map[int]*objRefs{}
 	)
@@ -580,32 +608,23 @@ func (r *objRefs) empty() bool {
 	return r.SourceRef == "" && r.TargetRef == "" && r.SightingOfRef == "" && len(r.ObjectRefs) == 0
 }
 
-// refKeys are the JSON keys of objRefs, as the store's JSON writes them.
-var refKeys = [...][]byte{[]byte(`"source_ref"`), []byte(`"target_ref"`), []byte(`"sighting_of_ref"`), []byte(`"object_refs"`)}
-
 // refsOfStored returns the refs of a stored object, or nil when it has
 // none. An object read without decoding is decoded, into objRefs alone,
-// only when its JSON holds one of their keys: the store keeps the JSON
-// that EncodeObject writes, whose keys are never escaped, so an object
-// without those bytes has no refs (text that merely contains them only
-// costs a decode).
+// only when its JSON holds one of their keys (see mayHaveRefs).
 func refsOfStored(so *aptgraph.StoredObject) (*objRefs, error) {
 	var r objRefs
 	if o := so.Object; o != nil {
 		r = objRefs{SourceRef: o.SourceRef, TargetRef: o.TargetRef, SightingOfRef: sightingOf(o), ObjectRefs: o.ObjectRefs}
 	} else {
-		found := false
-		for _, k := range refKeys {
-			if bytes.Contains(so.Raw, k) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !mayHaveRefs(so.Raw) {
 			return nil, nil
 		}
-		if err := json.Unmarshal(so.Raw, &r); err != nil {
-			return nil, fmt.Errorf("decode refs of stored object %s: %w", so.ID, err)
+		var ok bool
+		if r, ok = scanRefs(so.Raw); !ok {
+			r = objRefs{}
+			if err := json.Unmarshal(so.Raw, &r); err != nil {
+				return nil, fmt.Errorf("decode refs of stored object %s: %w", so.ID, err)
+			}
 		}
 	}
 	if r.empty() {
@@ -613,6 +632,56 @@ func refsOfStored(so *aptgraph.StoredObject) (*objRefs, error) {
 	}
 	return &r, nil
 }
+
+// mayHaveRefs reports whether stored JSON may hold one of the keys of
+// objRefs, as encoding/json matches them: case-insensitively. It makes one
+// pass over the underscores, looking at each "_ref" key ending (a few an
+// object: created_by_ref, object_marking_refs, external_references). JSON
+// with a \u escape anywhere may spell a key in escapes, so it counts as
+// having refs; a false yes costs only a scan (scanRefs).
+func mayHaveRefs(raw []byte) bool {
+	if bytes.Contains(raw, []byte(`\u`)) {
+		return true
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(raw[i:], '_')
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		i = at + 1
+		if len(raw)-i < 3 || !bytes.EqualFold(raw[i:i+3], []byte("ref")) {
+			continue
+		}
+		end := i + 3 // just past the key
+		if end < len(raw) && (raw[end] == 's' || raw[end] == 'S') {
+			end++
+		}
+		if end >= len(raw) || raw[end] != '"' {
+			continue
+		}
+		start := bytes.LastIndexByte(raw[:at], '"')
+		if start < 0 {
+			continue
+		}
+		if isRefKey(raw[start+1 : end]) {
+			return true
+		}
+	}
+}
+
+// isRefKey reports whether key names a property of objRefs, to
+// encoding/json, which matches keys case-insensitively.
+func isRefKey(key []byte) bool {
+	for _, k := range refKeyNames {
+		if bytes.EqualFold(key, k) {
+			return true
+		}
+	}
+	return false
+}
+
+var refKeyNames = [...][]byte{[]byte("source_ref"), []byte("target_ref"), []byte("sighting_of_ref"), []byte("object_refs")}
 
 // sightingOf returns the sighting_of_ref of a sighting, or "".
 func sightingOf(o *stix.Object) string {
@@ -670,21 +739,22 @@ func (s *Server) getObjects(w http.ResponseWriter, r *http.Request) {
 // writeEnvelope answers with a page as an envelope. It writes the stored
 // JSON of the objects as it is, which the store keeps compact and valid:
 // json.Marshal would re-validate and re-compact every object, a good part
-// of the cost of a page of 1,000.
+// of the cost of a page of 1,000. The envelope is put together in a
+// pooled buffer, so that a page costs no new allocation of its size.
 func writeEnvelope(w http.ResponseWriter, p *page) {
 	size := 64 + len(p.next)
 	for _, so := range p.objs {
 		size += len(so.Raw) + 1
 	}
-	b := make([]byte, 0, size)
+	bp := envelopePool.Get().(*[]byte)
+	b := slices.Grow((*bp)[:0], size)
 	b = append(b, '{')
 	if p.more {
 		b = append(b, `"more":true,`...)
 	}
 	if p.next != "" {
-		next, _ := json.Marshal(p.next)
 		b = append(b, `"next":`...)
-		b = append(b, next...)
+		b = strconv.AppendQuote(b, p.next) // base64url: nothing to escape
 		b = append(b, ',')
 	}
 	if len(p.objs) > 0 {
@@ -702,9 +772,20 @@ func writeEnvelope(w http.ResponseWriter, p *page) {
 	} else {
 		b = append(b, '}') // an empty envelope: {}
 	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+	if cap(b) <= maxPooledEnvelope {
+		*bp = b
+		envelopePool.Put(bp)
+	}
 }
+
+// envelopePool holds envelope buffers; maxPooledEnvelope bounds the
+// buffers it keeps (a page of 1,000 typical objects is under 1 MiB).
+var envelopePool = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledEnvelope = 8 << 20
 
 func (s *Server) getObject(w http.ResponseWriter, r *http.Request) {
 	p := s.readRequest(w, r, aptgraph.ObjectFilter{IDs: []string{r.PathValue("oid")}, RawOnly: true}, false)

@@ -43,7 +43,7 @@ func (c *tlpCache) catchUp(ctx context.Context, st aptgraph.Store) error {
 		return nil
 	}
 	for {
-		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: c.lastSeq, AllVersions: true, Limit: feedChunk, RawOnly: true})
+		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: c.lastSeq, AllVersions: true, Limit: feedChunk, KeysOnly: true})
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (c *tlpCache) catchUp(ctx context.Context, st aptgraph.Store) error {
 // read of at most one row.
 func newestSeq(ctx context.Context, st aptgraph.Store) (int64, error) {
 	exists := func(after int64) (bool, error) {
-		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: after, AllVersions: true, Limit: 1, RawOnly: true})
+		objs, err := st.Objects(ctx, aptgraph.ObjectFilter{AfterSeq: after, AllVersions: true, Limit: 1, KeysOnly: true})
 		return len(objs) > 0, err
 	}
 	lo, hi := int64(0), int64(1) // a version exists after lo; none after hi, once found
@@ -98,14 +98,20 @@ func newestSeq(ctx context.Context, st aptgraph.Store) (int64, error) {
 
 // levels returns the TLP of each of ids: the most restrictive of its
 // versions. Ids the store does not hold are left out.
+//
+// The lock is held for the catch-up and the map, not for the read of the
+// ids the cache lacks, so that concurrent pages do not queue behind each
+// other's reads. What that read finds is cached only when no catch-up ran
+// meanwhile: a catch-up could have passed over a version written after the
+// read, which the cache would then never see.
 func (c *tlpCache) levels(ctx context.Context, st aptgraph.Store, ids []string) (map[string]stix.TLP, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.catchUp(ctx, st); err != nil {
-		return nil, err
-	}
 	out := make(map[string]stix.TLP, len(ids))
 	var missing []string
+	c.mu.Lock()
+	if err := c.catchUp(ctx, st); err != nil {
+		c.mu.Unlock()
+		return nil, err
+	}
 	for _, id := range ids {
 		if t, ok := c.tlp[id]; ok {
 			out[id] = t
@@ -113,29 +119,38 @@ func (c *tlpCache) levels(ctx context.Context, st aptgraph.Store, ids []string) 
 			missing = append(missing, id)
 		}
 	}
-	if len(c.tlp)+len(missing) > maxCached {
-		c.tlp = map[string]stix.TLP{}
+	seen := c.lastSeq
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
 	}
-	for len(missing) > 0 {
-		chunk := missing[:min(len(missing), 500)]
-		missing = missing[len(chunk):]
+	found := make(map[string]stix.TLP, len(missing))
+	for rest := missing; len(rest) > 0; {
+		chunk := rest[:min(len(rest), 500)]
+		rest = rest[len(chunk):]
 		// Every version counts: an id is hidden when any version of it is
 		// above the token's TLP, so that no version's refs can reveal it.
 		// Versions written after catchUp are seen here or by the next one.
-		stored, err := st.Objects(ctx, aptgraph.ObjectFilter{IDs: chunk, AllVersions: true, RawOnly: true})
+		stored, err := st.Objects(ctx, aptgraph.ObjectFilter{IDs: chunk, AllVersions: true, KeysOnly: true})
 		if err != nil {
 			return nil, err
 		}
 		for _, so := range stored {
-			id := so.ID
-			if t, ok := out[id]; !ok || so.TLP > t {
-				out[id] = so.TLP
+			if t, ok := found[so.ID]; !ok || so.TLP > t {
+				found[so.ID] = so.TLP
 			}
 		}
-		for _, id := range chunk {
-			if t, ok := out[id]; ok {
-				c.tlp[id] = t
-			}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.lastSeq == seen
+	if keep && len(c.tlp)+len(found) > maxCached {
+		c.tlp = map[string]stix.TLP{}
+	}
+	for id, t := range found {
+		out[id] = t
+		if keep {
+			c.tlp[id] = t
 		}
 	}
 	return out, nil
