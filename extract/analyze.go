@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -299,17 +300,33 @@ func (a *analysis) groupContext(v *sview, m mention) bool {
 }
 
 func (a *analysis) softwareContext(v *sview, m mention) bool {
-	// The words around the name, without the name itself.
-	w := strings.ToLower(a.text[max(v.s.Start, m.Start-40):m.Start] + " " + a.text[m.End:min(v.s.End, m.End+40)])
-	for _, k := range []string{"malware", "backdoor", "trojan", "rat", "loader", "implant", "variant", "ransomware",
-		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
-		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample"} {
-		if i := strings.Index(w, k); i >= 0 && (i == 0 || !isWordByte(w[i-1])) && (i+len(k) >= len(w) || !isWordByte(w[i+len(k)])) {
+	// The words around the name, without the name itself, lower-cased into
+	// a buffer on the stack.
+	var buf [96]byte
+	w := append(buf[:0], a.text[max(v.s.Start, m.Start-40):m.Start]...)
+	w = append(w, ' ')
+	w = append(w, a.text[m.End:min(v.s.End, m.End+40)]...)
+	for i, c := range w {
+		w[i] = lowerByte(c)
+	}
+	for _, k := range softwareWords {
+		if i := bytes.Index(w, k); i >= 0 && (i == 0 || !isWordByte(w[i-1])) && (i+len(k) >= len(w) || !isWordByte(w[i+len(k)])) {
 			return true
 		}
 	}
 	return false
 }
+
+// softwareWords near a name say it is malware or a tool.
+var softwareWords = func() [][]byte {
+	var out [][]byte
+	for _, k := range []string{"malware", "backdoor", "trojan", "rat", "loader", "implant", "variant", "ransomware",
+		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
+		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample"} {
+		out = append(out, []byte(k))
+	}
+	return out
+}()
 
 // sentence reads one sentence.
 func (a *analysis) sentence(v *sview, strong map[int32]bool) {

@@ -11,12 +11,12 @@ package extract
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/aptgraph/aptgraph"
 	"github.com/aptgraph/aptgraph/kb"
@@ -167,7 +167,8 @@ func (a *analysis) vendorFallback() {
 // SHA256 returns the hex SHA-256 of the normalised text, the report's identity.
 func SHA256(normalised string) string {
 	h := sha256.New()
-	io.WriteString(h, normalised)
+	// Hash the text in place: Write does not keep or change its argument.
+	h.Write(unsafe.Slice(unsafe.StringData(normalised), len(normalised)))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
