@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -225,4 +226,39 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPeople checks how people are found: after titles, with initials,
+// after a reporting verb, in lists of defendants, and a surname that is also
+// a country.
+func TestPeople(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"title and initial", "Assistant Attorney General John C. Demers said the MSS directed APT40.", []string{"John C. Demers"}},
+		{"after the verb", "\"We will hold them accountable,\" said Lisa Monaco, the deputy attorney general.", []string{"Lisa Monaco"}},
+		{"defendants", "The indictment charges Ding Xiaoyang, Cheng Qingmin, Zhu Yunmin and Wu Shurong with conspiracy.",
+			[]string{"Cheng Qingmin", "Ding Xiaoyang", "Wu Shurong", "Zhu Yunmin"}},
+		{"countries are not people", "Japan supports the statements by the United Kingdom, the United States and others.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Default().Extract(&aptgraph.Document{Text: tt.text}, Options{Now: fixedNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, o := range res.Bundle.Objects {
+				if o.Type == "identity" && o.IdentityClass == "individual" {
+					got = append(got, o.Name)
+				}
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("people (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -193,6 +193,12 @@ func tokenize(text string, s Span, buf []token) []token {
 			}
 			break
 		}
+		// An initial keeps its period: "John C. Demers".
+		if j-i == 1 && j < s.End && text[j] == '.' && text[i] >= 'A' && text[i] <= 'Z' && j+2 < s.End && text[j+1] == ' ' && text[j+2] >= 'A' && text[j+2] <= 'Z' {
+			buf = append(buf, token{Span{i, j + 1}, text[i : j+1]})
+			i = j + 1
+			continue
+		}
 		// "U.S." keeps its final period when the word is a dotted acronym.
 		if j < s.End && text[j] == '.' && strings.Count(text[i:j], ".") >= 1 && j-i <= 6 {
 			j++

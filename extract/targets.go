@@ -543,9 +543,22 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		if !hasTitle && !verb && !a.listedWithPerson(v, names) && !a.personFrame(v, names) {
 			continue
 		}
+		// With a title or a speaking frame, a surname may also be a country
+		// ("Lisa Monaco"); bodies and groups still are not people.
+		framed := hasTitle || verb || a.personFrame(v, names)
+		// ... but a name must have at least one word that is no entity.
+		plain := 0
+		for _, n := range names {
+			if !isEntity(n) {
+				plain++
+			}
+		}
+		if plain == 0 {
+			framed = false
+		}
 		bad := false
 		for _, n := range names {
-			if isEntity(n) || isStopCap(n.text) || orgHeads[n.text] || placeWords[n.text] || isMonthOrDay(n.text) || n.isAllCaps() {
+			if isEntity(n) && !(framed && a.onlyCountry(v, n)) || isStopCap(n.text) || orgHeads[n.text] || placeWords[n.text] || isMonthOrDay(n.text) || n.isAllCaps() && !isInitial(n.text) {
 				bad = true
 			}
 		}
@@ -601,7 +614,7 @@ func (a *analysis) listedWithPerson(v *sview, names []token) bool {
 		return true
 	}
 	lower := strings.ToLower(a.text[v.s.Start:v.s.End])
-	for _, w := range []string{"defendants", "charged", "indicted", "nationals", "officers", "named"} {
+	for _, w := range []string{"defendants", "charged", "charges", "charging", "indicted", "indictment", "nationals", "officers", "named", "sanctioned", "suspects", "accused"} {
 		if strings.Contains(lower, w) {
 			return true
 		}
@@ -750,4 +763,14 @@ func (a *analysis) titleCase(v *sview) bool {
 		}
 	}
 	return words >= 4 && caps*10 >= words*7
+}
+
+// onlyCountry reports whether the entities over token t are countries only.
+func (a *analysis) onlyCountry(v *sview, t token) bool {
+	for _, m := range v.ents {
+		if m.Start <= t.Start && t.End <= m.End && m.kind != kCountry {
+			return false
+		}
+	}
+	return true
 }
