@@ -964,18 +964,30 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			continue
 		}
 		c := a.x.dict.countries[m.ref]
-		before := a.text[max(v.s.Start, m.Start-16):m.Start]
-		before = strings.TrimSuffix(before, "the ")
 		for _, cue := range v.cues {
-			if cue.kind == kAttribution && cue.End <= m.Start && v.s.Start+len(a.text[v.s.Start:cue.End]) > 0 {
-				gap := strings.TrimSpace(a.text[cue.End:m.Start])
-				if gap == "" || gap == "the" {
-					out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+			if cue.kind != kAttribution || cue.End > m.Start || !stateCues[strings.ToLower(a.text[cue.Start:cue.End])] {
+				continue
+			}
+			gap := strings.TrimSpace(a.text[cue.End:m.Start])
+			if gap != "" && gap != "the" {
+				continue
+			}
+			// "individuals linked to Taiwan": the cue tells about victims.
+			if victimNounBefore(strings.ToLower(a.text[max(v.s.Start, cue.Start-25):cue.Start])) {
+				continue
+			}
+			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+			break
+		}
+		// "a China-based threat actor": a base given to a group.
+		if rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+30)]); strings.HasPrefix(rest, "-based ") {
+			for _, h := range []string{"threat actor", "actor", "group", "hackers", "apt", "espionage", "hacking group", "nation-state"} {
+				if strings.HasPrefix(rest[len("-based "):], h) {
+					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, ""})
 					break
 				}
 			}
 		}
-		_ = before
 		// "Chinese cyber espionage group": a demonym before a group noun.
 		rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
 		for _, p := range []string{" cyber espionage group", " cyberespionage group", " espionage group", " espionage actor",
@@ -1227,6 +1239,31 @@ func (a *analysis) mayHaveClaimant(v *sview) bool {
 			if j > 0 && i+2+j < len(seg) && seg[i+2+j] >= 'A' && seg[i+2+j] <= 'Z' {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// stateCues, right before a country, make the country's state the sponsor:
+// "associated with the DPRK", "on behalf of Russia".
+var stateCues = map[string]bool{
+	"associated with": true, "linked to": true, "linked with": true, "tied to": true, "on behalf of": true,
+	"working for": true, "works for": true, "work for": true, "backed by": true, "sponsored by": true,
+	"under orders": true, "orders from": true, "on orders": true, "directed by": true, "controlled by": true,
+	"in the service of": true, "at the behest of": true, "at the direction of": true, "attributed to": true,
+	"acting for": true, "operating for": true, "affiliated with": true, "run by": true, "led by": true,
+	"tasked by": true, "with ties to": true, "with links to": true, "proxy for": true, "instrument of": true,
+	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
+}
+
+// victimNounBefore reports whether text ends with a noun for victims, so a
+// cue after it describes them: "individuals linked to", "targets tied to".
+func victimNounBefore(text string) bool {
+	text = strings.TrimSpace(text)
+	for _, w := range []string{"individuals", "people", "organizations", "organisations", "companies", "entities",
+		"users", "targets", "victims", "dissidents", "activists", "journalists", "accounts", "interests", "groups and individuals"} {
+		if strings.HasSuffix(text, w) {
+			return true
 		}
 	}
 	return false
