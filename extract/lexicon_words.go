@@ -7,7 +7,7 @@ var sectorWords = map[string]string{
 	"aerospace": "aerospace", "aviation": "aerospace", "space": "aerospace", "aircraft": "aerospace",
 	"airline": "aerospace", "airlines": "aerospace", "satellite": "aerospace", "satellites": "aerospace",
 	"automotive": "automotive", "car makers": "automotive", "carmakers": "automotive",
-	"chemical": "chemical", "chemicals": "chemical",
+	"chemical": "chemical", "chemicals": "chemical", "petrochemical": "energy", "petrochemicals": "energy",
 	"communications": "communications", "telecommunications": "telecommunications", "telecom": "telecommunications",
 	"telecoms": "telecommunications", "telco": "telecommunications", "telcos": "telecommunications",
 	"internet service providers": "telecommunications", "isps": "telecommunications", "mobile operators": "telecommunications",
@@ -159,6 +159,8 @@ var targetCues = []string{
 	"disrupted", "sabotage", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
 	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
 	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
+	"broke into", "break into", "breaking into", "broken into", "gained access", "gain access", "gaining access",
+	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over",
 }
 
 // victimHeads are nouns after a country word that make it a victim country

@@ -81,6 +81,16 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		next := strings.ToLower(a.nextWord(m.End, v.s.End))
 		prev := strings.ToLower(a.prevWords(m.Start, v.s.Start, 2))
 		victimHead := victimHeads[next]
+		// "a Saudi petrochemical firm": a sector word between.
+		if !victimHead {
+			after := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+50)]))
+			if len(after) >= 2 {
+				if _, ok := sectorWords[after[0]]; ok {
+					w := strings.Trim(after[1], ",.;:")
+					victimHead = victimHeads[w] || sectorHeads[w]
+				}
+			}
+		}
 		if next == "'s" || next == "s" {
 			// "Japan's space agency JAXA", "Tokyo's Narita Airport"
 			after := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
