@@ -204,6 +204,11 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			add(phrase, entry{kind: kTechCue, ref: int32(i)})
 		}
 	}
+	for phrase, id := range techPhrases() {
+		if i, ok := techByID[id]; ok {
+			add(phrase, entry{kind: kTechCue, ref: int32(i)})
+		}
+	}
 
 	sectorIndex := map[string]int{}
 	for word, name := range sectorWords {

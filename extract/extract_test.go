@@ -262,3 +262,31 @@ func TestPeople(t *testing.T) {
 		})
 	}
 }
+
+// TestTechniqueCuesKnown checks that every technique cue, written by hand or
+// learned, names a technique of the reference data.
+func TestTechniqueCuesKnown(t *testing.T) {
+	ids := map[string]bool{}
+	for _, tq := range Default().facts.Techniques {
+		ids[tq.ID] = true
+	}
+	learned := techPhrases()
+	if len(learned) < 100 {
+		t.Fatalf("only %d learned phrases", len(learned))
+	}
+	unknown := 0
+	for phrase, id := range learned {
+		if !ids[id] {
+			unknown++
+			t.Logf("learned phrase %q names %s, which ATT&CK 18.1 does not have", phrase, id)
+		}
+	}
+	for phrase, id := range techniqueCues {
+		if !ids[id] {
+			t.Errorf("cue %q names unknown technique %s", phrase, id)
+		}
+	}
+	if unknown > len(learned)/10 {
+		t.Errorf("%d of %d learned phrases name unknown techniques", unknown, len(learned))
+	}
+}

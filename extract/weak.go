@@ -25,3 +25,23 @@ func weakWords() map[string]bool {
 // isCommonWeak reports whether a name is an ordinary lower-case word of
 // CTI prose (listed in weakwords.txt).
 func (d *dictionary) isCommonWeak(name string) bool { return d.weak[strings.ToLower(name)] }
+
+// techphrases.txt lists word sequences that nearly always come with one
+// ATT&CK technique in the TRAM2 labelled sentences (made by
+// ./internal/gentech): phrase, a tab, the technique id.
+//
+//go:embed techphrases.txt
+var techPhrasesFile string
+
+//go:generate go run ./internal/gentech -tram ../../shared/data/tram/single_label.json -min 3 -precision 0.85 -out techphrases.txt
+
+// techPhrases returns the learned technique phrases.
+func techPhrases() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(techPhrasesFile, "\n") {
+		if p, id, ok := strings.Cut(line, "\t"); ok {
+			m[p] = id
+		}
+	}
+	return m
+}
