@@ -341,7 +341,7 @@ func (m *matcher) findInterleaved(text string, fn func(acMatch)) {
 // than running the automaton over every byte. Order is by start.
 func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 	if m.next16 == nil {
-		m.find(text, fn)
+		m.findAtWordStartsWide(text, fn)
 		return
 	}
 	n := uint32(m.nclass)
@@ -371,6 +371,48 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 				e := m.outs[o]
 				if int(e.length) != i+1-p {
 					continue // a shorter pattern, starting later: its own walk reports it
+				}
+				if m.verify[e.pattern] && !equalFoldASCII(text[p:i+1], m.patterns[e.pattern]) {
+					continue
+				}
+				fn(acMatch{Pattern: int(e.pattern), Start: p, End: i + 1})
+			}
+		}
+	}
+}
+
+// findAtWordStartsWide is findAtWordStarts over the 32-bit table, whose
+// entries are negated where the target state has outputs.
+func (m *matcher) findAtWordStartsWide(text string, fn func(acMatch)) {
+	n := int32(m.nclass)
+	next, class, depth := m.next, &m.class, m.depth
+	prevWord := false
+	for p := 0; p < len(text); p++ {
+		c := text[p]
+		word := isWordByte(c)
+		startHere := (!prevWord || !word) && m.starts[c]
+		prevWord = word && c < 0x80
+		if !startHere {
+			continue
+		}
+		s := int32(0)
+		for i := p; i < len(text); i++ {
+			t := next[s*n+int32(class[text[i]])]
+			out := t < 0
+			if out {
+				t = -t - 1
+			}
+			if depth[t] != depth[s]+1 {
+				break
+			}
+			s = t
+			if !out {
+				continue
+			}
+			for o := m.out[s]; o >= 0; o = m.outs[o].link {
+				e := m.outs[o]
+				if int(e.length) != i+1-p {
+					continue
 				}
 				if m.verify[e.pattern] && !equalFoldASCII(text[p:i+1], m.patterns[e.pattern]) {
 					continue

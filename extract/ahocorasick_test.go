@@ -91,9 +91,24 @@ func TestFindInterleaved(t *testing.T) {
 
 // TestFindAtWordStarts checks that walking from word starts keeps exactly
 // the occurrences the full automaton finds that pass the boundary check,
-// over the TRAM2 texts and the real dictionary.
+// over the TRAM2 texts and the real dictionary, with both table widths.
 func TestFindAtWordStarts(t *testing.T) {
-	m := Default().dict.m
+	full := Default().dict.m
+	// Half the patterns fit the 16-bit table; all of them, forced, the wide one.
+	narrow := newMatcher(full.patterns[:len(full.patterns)/2])
+	old := maxNarrowStates
+	maxNarrowStates = 0
+	wide := newMatcher(full.patterns)
+	maxNarrowStates = old
+	if narrow.next16 == nil || wide.next16 != nil {
+		t.Fatalf("table widths: narrow %v, wide %v", narrow.next16 != nil, wide.next16 == nil)
+	}
+	for _, m := range []*matcher{narrow, wide} {
+		checkWordStarts(t, m)
+	}
+}
+
+func checkWordStarts(t *testing.T, m *matcher) {
 	for k, text := range tramTexts(t)[:60] {
 		text = Normalize(text)
 		var want, got []string
