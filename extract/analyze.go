@@ -161,6 +161,7 @@ func (a *analysis) run() {
 	a.vendorFallback()
 	extra := findCodeNames(a.text)
 	extra = append(extra, animalNames(a.text, a.cues)...)
+	extra = append(extra, findColourNames(a.text)...)
 	a.ents = mergeMentions(a.ents, extra)
 	a.sents = splitSentences(a.text)
 	a.groups = map[string]*group{}

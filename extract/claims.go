@@ -309,6 +309,14 @@ func foldSponsors(cands []sponsorCand) []sponsorCand {
 	var out []sponsorCand
 	for i, c := range cands {
 		drop := false
+		// "Russia's GRU": the organ, not also the state as a whole.
+		if strings.HasPrefix(c.name, "Government of ") {
+			for j, o := range cands {
+				if i != j && o.country == c.country && !strings.HasPrefix(o.name, "Government of ") {
+					drop = true
+				}
+			}
+		}
 		for j, o := range cands {
 			if i == j {
 				continue

@@ -38,6 +38,11 @@ var codePrefixes = []struct {
 	{"STORM-", "", 4, 4, "Storm-"},
 	{"Advanced Persistent Threat ", "", 1, 3, "APT"},
 	{"APT-C-", "", 2, 3, "APT-C-"},
+	{"UAC-", "", 4, 4, "UAC-"},
+	{"TAG-", "", 2, 3, "TAG-"},
+	{"CL-STA-", "", 4, 4, "CL-STA-"},
+	{"CL-CRI-", "", 4, 4, "CL-CRI-"},
+	{"SectorA", "", 2, 2, "SectorA"},
 }
 
 // findCodeNames finds vendor code names by their shape.
@@ -231,6 +236,43 @@ func readNames(seg string, i int) []Span {
 			i++
 		default:
 			return out
+		}
+	}
+	return out
+}
+
+// colourPrefixes start Secureworks' group names ("BRONZE BUTLER", "IRON
+// TWILIGHT"); "Earth" starts Trend Micro's ("Earth Lusca").
+var colourPrefixes = []string{"BRONZE ", "GOLD ", "IRON ", "TIN ", "COBALT ", "NICKEL ", "ZINC ", "COPPER ", "PLATINUM ", "ALUMINUM ", "Earth "}
+
+// findColourNames finds names of those two shapes, which the reference data
+// may not know yet.
+func findColourNames(text string) []mention {
+	var out []mention
+	for _, p := range colourPrefixes {
+		for off := 0; ; {
+			i := strings.Index(text[off:], p)
+			if i < 0 {
+				break
+			}
+			s := off + i
+			off = s + len(p)
+			if s > 0 && isWordByte(text[s-1]) {
+				continue
+			}
+			j := off
+			for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || p == "Earth " && j > off && text[j] >= 'a' && text[j] <= 'z') {
+				j++
+			}
+			// Secureworks names are all capitals, Trend Micro's capitalised.
+			if j-off < 3 || j < len(text) && isWordByte(text[j]) {
+				continue
+			}
+			if p != "Earth " && strings.ToUpper(text[off:j]) != text[off:j] {
+				continue
+			}
+			out = append(out, mention{Span: Span{s, j}, kind: kGroup, ref: -1, name: text[s:j]})
+			off = j
 		}
 	}
 	return out
