@@ -108,6 +108,7 @@ type analysis struct {
 	countries map[string][]Span // country ISO2 -> mentions (for the country objects)
 
 	focus         *group
+	focusSet      []*group        // the groups of the last sentence that named any
 	unattributed  *group          // the activity of a report that names no group
 	pending       *pendingClaim   // a claim about a group the next sentence names
 	vendor        string          // the vendor the text names most, the publisher of last resort
@@ -428,7 +429,13 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	// Coreference: "the group", "the hackers", "it" point to the group in focus.
 	coref := false
 	if len(groups) == 0 && a.focus != nil && a.hasCue(v, kCoref) {
-		groups = append(groups, a.focus)
+		// "these actors", "they": every group of the last sentence that
+		// named several; otherwise the group in focus.
+		if len(a.focusSet) > 1 && a.pluralCoref(v) {
+			groups = append(groups, a.focusSet...)
+		} else {
+			groups = append(groups, a.focus)
+		}
 		coref = true
 	}
 
@@ -443,7 +450,24 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 
 	if len(groups) > 0 && !coref {
 		a.focus = groups[len(groups)-1]
+		a.focusSet = append(a.focusSet[:0], groups...)
 	}
+}
+
+// pluralCoref reports whether the sentence points back with a plural:
+// "these actors", "they", "the groups".
+func (a *analysis) pluralCoref(v *sview) bool {
+	for _, c := range v.cues {
+		if c.kind != kCoref {
+			continue
+		}
+		switch strings.ToLower(a.text[c.Start:c.End]) {
+		case "they", "their", "these actors", "the actors", "these groups", "the threat actors", "these hackers",
+			"those hackers", "the hackers", "the attackers", "the defendants", "the spies", "the operators":
+			return true
+		}
+	}
+	return false
 }
 
 // headBeforeIntro reports whether a group noun stands right before the
