@@ -333,9 +333,11 @@ func (a *analysis) orgs(v *sview) []orgName {
 		}
 		// Acronyms.
 		if t.isAllCaps() && len(t.text) >= 3 && len(t.text) <= 6 && !strings.Contains(t.text, ".") && !commonAcronyms[strings.ToUpper(t.text)] && !taken(t.Span) && !hasDigit(t.text) && !a.abbreviates(toks, i) {
-			// Not a whole line of capitals (a heading), nor a dateline ("OSLO -").
+			// Not a whole line of capitals (a heading), nor a dateline ("OSLO -"),
+			// and only where the words around make it a victim ("JAXA was
+			// among the targets", "breached NASA"), not any brand ("a BMW car").
 			dateline := t.Start == v.s.Start && strings.HasPrefix(a.text[t.End:min(v.s.End, t.End+3)], " -")
-			if !a.capsHeading(v) && !dateline {
+			if !a.capsHeading(v) && !dateline && a.victimContext(v, t.Span) {
 				out = append(out, orgName{Span: t.Span, name: t.text})
 			}
 			continue
@@ -369,6 +371,11 @@ func (a *analysis) orgs(v *sview) []orgName {
 		if last < 0 {
 			i = j - 1
 			continue
+		}
+		// "Ministry of Foreign Affairs", "Department of Energy": the name
+		// goes on after its organisation word.
+		if last+2 < j && (toks[last+1].text == "of" || toks[last+1].text == "for") && toks[j-1].isCap() {
+			last = j - 1
 		}
 		// A name that starts with its organisation word runs to its end:
 		// "Organisation for the Prohibition of Chemical Weapons".
@@ -783,4 +790,27 @@ func (a *analysis) onlyCountry(v *sview, t token) bool {
 		}
 	}
 	return true
+}
+
+// victimContext reports whether the words around sp make it the one hit:
+// the object of a targeting verb or preposition, or the subject of a
+// passive one.
+func (a *analysis) victimContext(v *sview, sp Span) bool {
+	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-30):sp.Start])
+	after := strings.ToLower(a.text[sp.End:min(v.s.End, sp.End+30)])
+	for _, w := range []string{"against ", "on ", "targeted ", "targeting ", "targets ", "hacked ", "breached ",
+		"compromised ", "into ", "infiltrated ", "attacked ", "from ", "victims ", "victim ", "including ", "hit ",
+		"penetrated ", "at "} {
+		if strings.HasSuffix(before, w) || strings.HasSuffix(before, w+"the ") {
+			return true
+		}
+	}
+	for _, w := range []string{" was among", " were among", " was targeted", " was hacked", " was breached",
+		" was compromised", " was attacked", " was hit", " confirmed", " said it", " disclosed", " was one of",
+		"'s network", "'s systems", "'s servers", " networks", " systems"} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
 }
