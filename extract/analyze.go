@@ -409,6 +409,10 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 				addGroup(g, m.Span)
 				continue
 			}
+			// In a headline every word has a capital: only distinctive names count.
+			if m.e.weak && !strong[m.ref] && a.titleCase(v) {
+				continue
+			}
 			if m.e.weak && !strong[m.ref] && !a.groupContext(v, m) {
 				// A plain capitalised name also counts in a sentence about
 				// hacking or attribution: "Sandworm hit the grid".
@@ -644,14 +648,17 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	}
 	kg := &f.Groups[pick]
 	key := "kb:" + kg.Key
+	// The name as the text writes it is kept as an alias when it is written
+	// differently ("CyberAv3ngers" for "Cyber Av3ngers").
+	differs := !strings.EqualFold(strings.TrimSpace(surface), kg.Name)
 	if g, ok := a.groups[key]; ok {
-		if normName(surface) != normName(kg.Name) {
+		if differs {
 			g.textNames = appendUniq(g.textNames, surface)
 		}
 		return g
 	}
 	g := &group{key: key, name: kg.Name, kbIndex: pick, origins: map[string][]Span{}}
-	if normName(surface) != normName(kg.Name) {
+	if differs {
 		g.textNames = appendUniq(g.textNames, surface)
 	}
 	a.groups[key] = g

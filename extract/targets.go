@@ -538,7 +538,13 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		}
 		names := run[titleEnd+1:]
 		if len(names) > 3 {
-			names = names[:3]
+			// A long run with no title in it ends with the name: "...
+			// Financial Intelligence Brian E. Nelson".
+			k := 2
+			if isInitial(names[len(names)-2].text) {
+				k = 3
+			}
+			names = names[len(names)-k:]
 		}
 		i = j - 1
 		if len(names) == 0 {
