@@ -141,7 +141,8 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 	claimants, claimantSpans := a.claimants(v, gov)
 	v.claimantSpans = claimantSpans
 	v.claimants = claimants
-	if len(claimants) > 0 {
+	// One who denies is not the source of the claims that follow.
+	if len(claimants) > 0 && !a.hasCue(v, kNegation) {
 		a.lastClaimant = claimants
 		a.lastClaimPar = v.s.Para
 	}
@@ -1019,7 +1020,7 @@ func (a *analysis) subjectCountry(v *sview, m mention, verb int) bool {
 		return false
 	}
 	gap := strings.Fields(strings.NewReplacer(",", " ", "'s", " ").Replace(a.text[m.End:verb]))
-	if len(gap) > 4 {
+	if len(gap) > 7 {
 		// A list of countries before the verb: look for a country after m.
 		for _, o := range v.ents {
 			if o.kind == kCountry && o.Start > m.End && o.End <= verb && isListGap(a.between(m.End, o.Start)) {
@@ -1030,7 +1031,8 @@ func (a *analysis) subjectCountry(v *sview, m mention, verb int) bool {
 	}
 	for _, w := range gap {
 		switch strings.ToLower(w) {
-		case "also", "has", "have", "had", "jointly", "publicly", "formally", "officially", "previously", "today",
+		case "its", "their", "partners", "allies", "five", "eyes", "western", "international", "european",
+			"also", "has", "have", "had", "jointly", "publicly", "formally", "officially", "previously", "today",
 			"yesterday", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 			"both", "now", "the", "and", "government", "itself", "further", "again", "first", "last", "week",
 			"recently", "separately", "earlier":

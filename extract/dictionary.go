@@ -138,6 +138,17 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 		}
 	}
 
+	// Names of places are never group names, whatever a data set says
+	// ("Beijing" for the Beijing Group).
+	placeNames := map[string]bool{}
+	for _, row := range countryForms {
+		for _, f := range row[1:] {
+			placeNames[strings.ToLower(f)] = true
+		}
+	}
+	for _, c := range f.Countries {
+		placeNames[strings.ToLower(c.Name)] = true
+	}
 	// Groups: every name and alias. Short or common single words need context.
 	for i := range f.Groups {
 		g := &f.Groups[i]
@@ -154,7 +165,7 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			}
 		}
 		for _, n := range names {
-			if isGenericGroupName(n) {
+			if isGenericGroupName(n) || placeNames[strings.ToLower(n)] {
 				continue
 			}
 			// Group names are proper names: a capitalised one must be written

@@ -160,7 +160,8 @@ var targetCues = []string{
 	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
 	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
 	"broke into", "break into", "breaking into", "broken into", "gained access", "gain access", "gaining access",
-	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over",
+	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over", "hidden inside", "hiding in",
+	"hid in", "burrowed into", "lurking in", "pre-positioned", "prepositioned", "pre-positioning",
 }
 
 // victimHeads are nouns after a country word that make it a victim country

@@ -414,7 +414,7 @@ func (a *analysis) orgs(v *sview) []orgName {
 				}
 			}
 		}
-		if taken(sp) || a.isClaimantName(name) || followedByTitle || v.inClaimant(sp) {
+		if taken(sp) || a.isClaimantName(name) || followedByTitle || v.inClaimant(sp) || a.sourceContext(v, sp) {
 			i = j - 1
 			continue
 		}
@@ -815,6 +815,27 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 		" was compromised", " was attacked", " was hit", " confirmed", " said it", " disclosed", " was one of",
 		"'s network", "'s systems", "'s servers", " networks", " systems"} {
 		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceContext reports whether the words before sp make it the source of
+// what is said, not a victim: "a report by the National ... Center",
+// "researchers at Example Labs".
+func (a *analysis) sourceContext(v *sview, sp Span) bool {
+	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-40):sp.Start])
+	// "China's National ...": look past a possessive country.
+	if i := strings.LastIndex(before, "'s "); i >= 0 && i+3 == len(before) {
+		if j := strings.LastIndexByte(before[:i], ' '); j >= 0 {
+			before = before[:j+1]
+		}
+	}
+	before = strings.TrimSuffix(before, "the ")
+	for _, w := range []string{"report by ", "reports by ", "study by ", "analysis by ", "according to ", "researchers at ",
+		"experts at ", "analysts at ", "investigators at ", "statement by ", "published by ", "advisory by ", "report from "} {
+		if strings.HasSuffix(before, w) {
 			return true
 		}
 	}
