@@ -553,6 +553,10 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		if rv.kind != kReporting {
 			continue
 		}
+		// "which Microsoft tracks as Forest Blizzard": naming, not claiming.
+		if a.namingVerb(v, rv) {
+			continue
+		}
 		// Window: back to the sentence start, a closing quote or a clause mark.
 		ws := v.s.Start
 		seg := text[max(v.s.Start, rv.Start-150):rv.Start]
@@ -1277,4 +1281,25 @@ func victimNounBefore(text string) bool {
 		}
 	}
 	return false
+}
+
+// namingVerb reports whether a reporting verb only gives a name: "tracks
+// as", "calls", "dubbed", "refers to it as" followed by a group name.
+func (a *analysis) namingVerb(v *sview, rv mention) bool {
+	switch strings.ToLower(a.text[rv.Start:rv.End]) {
+	case "tracks", "tracked", "calls", "called", "dubbed", "dubs", "names", "named":
+	default:
+		return false
+	}
+	rest := a.text[rv.End:min(v.s.End, rv.End+40)]
+	rest = strings.TrimPrefix(strings.TrimPrefix(rest, " it"), " them")
+	rest = strings.TrimPrefix(rest, " as")
+	rest = strings.TrimLeft(rest, " \"'")
+	for _, m := range v.ents {
+		if m.kind == kGroup && m.Start >= rv.End && m.Start-rv.End <= len(a.text[rv.End:min(v.s.End, rv.End+40)])-len(rest)+2 {
+			return true
+		}
+	}
+	// A name the tables do not know: a capitalised word right there.
+	return rest != "" && rest[0] >= 'A' && rest[0] <= 'Z'
 }

@@ -112,7 +112,8 @@ var techniqueCues = map[string]string{
 	"registered domains": "T1583.001", "register domains": "T1583.001", "domain registration": "T1583.001",
 	"virtual private servers": "T1583.003", "virtual private server": "T1583.003", "vps": "T1583.003",
 	"compromised infrastructure": "T1584", "compromised servers": "T1584", "botnet": "T1583.005",
-	"compromised routers": "T1584.008", "soho routers": "T1584.008", "edge devices": "T1190",
+	"compromised routers": "T1584.008", "home routers": "T1584.008", "hijacked routers": "T1584.008",
+	"ubiquiti routers": "T1584.008", "network devices": "T1584.008", "soho routers": "T1584.008", "edge devices": "T1190",
 	"develop malware": "T1587.001", "custom malware": "T1587.001", "obtain capabilities": "T1588",
 
 	"fake profiles": "T1585.001", "fake personas": "T1585.001",

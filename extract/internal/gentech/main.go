@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/aptgraph/aptgraph/kb"
 )
 
 func main() {
@@ -35,7 +37,7 @@ func main() {
 	if err := json.Unmarshal(b, &recs); err != nil {
 		log.Fatal(err)
 	}
-	total := map[string]int{}            // phrase -> sentences
+	total := map[string]int{}              // phrase -> sentences
 	byLabel := map[string]map[string]int{} // phrase -> label -> sentences
 	for _, r := range recs {
 		words := strings.FieldsFunc(strings.ToLower(r.Text), func(c rune) bool {
@@ -64,19 +66,50 @@ func main() {
 			}
 		}
 	}
+	// A phrase that says nothing of what makes a sub-technique special
+	// ("harvest credentials" for LSASS Memory) stands for its parent.
+	names := map[string]string{}
+	for _, t := range kb.Embedded().Techniques {
+		names[t.ID] = strings.ToLower(t.Name)
+	}
 	var lines []string
 	for p, n := range total {
 		for label, k := range byLabel[p] {
 			if k >= *minCount && float64(k)/float64(n) >= *minPrec {
+				if parent, _, sub := strings.Cut(label, "."); sub && !sharesWord(p, names[label]) {
+					label = parent
+				}
 				lines = append(lines, p+"\t"+label)
 			}
 		}
 	}
 	sort.Strings(lines)
+	lines = slicesCompact(lines)
 	if err := os.WriteFile(*out, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "gentech: %d phrases\n", len(lines))
+}
+
+// sharesWord reports whether phrase holds a word of four letters or more
+// from name.
+func sharesWord(phrase, name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) {
+		if len(w) >= 4 && strings.Contains(phrase, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func slicesCompact(xs []string) []string {
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func hasEmpty(ws []string) bool {
