@@ -46,7 +46,6 @@ var govHeads = []struct {
 	{"federal prosecutors", "organ", "%s prosecutors"},
 	{"cyber agency", "organ", "%s cyber agency"},
 	{"cybersecurity agency", "organ", "%s cyber agency"},
-	{"national cyber security centre", "organ", "%s National Cyber Security Centre"},
 	{"embassy", "organ", "Embassy of %s"},
 }
 
@@ -887,7 +886,7 @@ func theName(country, pattern string) string {
 // claimant of the sentence, and each body agreed with, takes on the claims
 // of the bodies agreed with (or, when none is named, the latest claims).
 func (a *analysis) concurAcross(v *sview, gov []govPhrase, claimants []*party) {
-	if !a.hasCue(v, kConcur) || len(claimants) == 0 || len(a.claimList) == 0 || a.hasCue(v, kNegation) {
+	if !a.hasCue(v, kConcur) || len(a.claimList) == 0 || a.hasCue(v, kNegation) {
 		return
 	}
 	with := a.concurring(v, gov)

@@ -97,7 +97,7 @@ var techniqueCues = map[string]string{
 	"denial-of-service": "T1498", "service stop": "T1489", "stops services": "T1489",
 	"watering hole": "T1189", "watering-hole": "T1189", "drive-by": "T1189", "strategic web compromise": "T1189",
 	"trojanized": "T1195.002", "software update": "T1195.002",
-	"trusted relationship": "T1199", "managed service provider": "T1199", "managed service providers": "T1199",
+	"trusted relationship": "T1199", "managed service provider": "T1199", "managed service providers": "T1199", "service providers": "T1199", "it service providers": "T1199",
 	"remote access software": "T1219", "anydesk": "T1219", "teamviewer": "T1219", "screenconnect": "T1219",
 	"pass the hash": "T1550.002", "pass-the-hash": "T1550.002", "pass the ticket": "T1550.003",
 	"pass-the-ticket": "T1550.003", "kerberoasting": "T1558.003", "golden ticket": "T1558.001",

@@ -126,6 +126,20 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				prep = true
 			}
 		}
+		// "in Europe, Asia and the U.S.": the list's first item has the preposition.
+		if !victimHead && !prep {
+			k := i
+			for k > 0 && (ents[k-1].kind == kCountry || ents[k-1].kind == kRegion) && isListGap(a.between(ents[k-1].End, ents[k].Start)) {
+				k--
+			}
+			if k < i {
+				first := strings.ToLower(a.prevWords(ents[k].Start, v.s.Start, 1))
+				switch first {
+				case "in", "against", "across", "targeting", "including", "from", "throughout":
+					prep = true
+				}
+			}
+		}
 		if !victimHead && !prep && i > 0 && ents[i-1].kind == kCountry && isListGap(a.between(ents[i-1].End, m.Start)) {
 			prevISO := a.x.dict.countries[ents[i-1].ref].ISO2
 			for _, g := range groups {
