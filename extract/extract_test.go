@@ -290,3 +290,21 @@ func TestTechniqueCuesKnown(t *testing.T) {
 		t.Errorf("%d of %d learned phrases name unknown techniques", unknown, len(learned))
 	}
 }
+
+// TestLongSentence checks that a text with no sentence stops is cut into
+// bounded pieces, so extraction stays linear.
+func TestLongSentence(t *testing.T) {
+	var sb strings.Builder
+	for sb.Len() < 200000 {
+		sb.WriteString("the group APT29 said China attack Ministry of State Security ")
+	}
+	sents := splitSentences(Normalize(sb.String()))
+	for _, s := range sents {
+		if s.End-s.Start > maxSentence {
+			t.Fatalf("sentence of %d bytes, want at most %d", s.End-s.Start, maxSentence)
+		}
+	}
+	if len(sents) < 100 {
+		t.Fatalf("got %d pieces", len(sents))
+	}
+}

@@ -7,6 +7,9 @@ import (
 // Span is a half-open byte range [Start, End) of the normalised text.
 type Span struct{ Start, End int }
 
+// maxSentence is the longest span treated as one sentence, in bytes.
+const maxSentence = 2000
+
 // sentence is one sentence of the text, with the paragraph it belongs to.
 type sentence struct {
 	Span
@@ -43,6 +46,19 @@ func splitSentences(text string) []sentence {
 		}
 		for e > s && (text[e-1] == ' ' || text[e-1] == '\n') {
 			e--
+		}
+		// A "sentence" longer than any real one (a table, a list without
+		// stops) is cut at spaces, so that work per sentence stays bounded.
+		for e-s > maxSentence {
+			cut := strings.LastIndexByte(text[s:s+maxSentence], ' ')
+			if cut <= 0 {
+				cut = maxSentence
+			}
+			out = append(out, sentence{Span{s, s + cut}, para})
+			s += cut
+			for s < e && text[s] == ' ' {
+				s++
+			}
 		}
 		if e > s {
 			out = append(out, sentence{Span{s, e}, para})
