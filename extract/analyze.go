@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,6 +123,7 @@ type analysis struct {
 type sview struct {
 	claimantSpans []Span
 	claimWindows  []Span // the subjects of reporting verbs
+	groupSpans    []Span // names read as groups
 	people        []personMention
 	peopleDone    bool
 	gov           []govPhrase
@@ -339,6 +341,7 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		if g == nil {
 			return
 		}
+		v.groupSpans = append(v.groupSpans, sp)
 		g.ev = appendEv(g.ev, v.s.Span)
 		for _, x := range groups {
 			if x == g {
@@ -816,6 +819,10 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			// One name, one software: where several families share a
 			// name, the one it names first, else the ATT&CK one.
 			if i > 0 && v.ents[i-1].kind == kSoftware && v.ents[i-1].Span == m.Span {
+				continue
+			}
+			// A name read as a group is not also its malware ("OceanLotus").
+			if slices.Contains(v.groupSpans, m.Span) {
 				continue
 			}
 			m.ref = int32(a.bestSoftware(v.ents[i:], m))

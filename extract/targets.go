@@ -126,6 +126,15 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				prep = true
 			}
 		}
+		// "organizations tied to Cambodia": a cue after a victim noun.
+		if !prep {
+			back := strings.ToLower(a.text[max(v.s.Start, m.Start-45):m.Start])
+			for _, c := range []string{" tied to ", " linked to ", " connected to ", " associated with ", " based in ", " located in "} {
+				if i := strings.LastIndex(back, c); i >= 0 && strings.TrimSpace(strings.TrimPrefix(back[i+len(c):], "the ")) == "" && victimNounBefore(back[:i]) {
+					prep = true
+				}
+			}
+		}
 		// "in Europe, Asia and the U.S.": the list's first item has the preposition.
 		if !victimHead && !prep {
 			k := i
