@@ -188,6 +188,9 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		for _, s := range o.sectors {
 			vi.sectors = appendUniq(vi.sectors, s)
 		}
+		for _, s := range sectorsOfName(o.name) {
+			vi.sectors = appendUniq(vi.sectors, s)
+		}
 		for _, g := range groups {
 			a.addTarget(g, "org", o.name, v.s.Span, years)
 		}
@@ -863,4 +866,29 @@ func (a *analysis) sourceContext(v *sview, sp Span) bool {
 		}
 	}
 	return false
+}
+
+// orgHeadSectors maps words that end organisation names to their sector.
+var orgHeadSectors = map[string]string{
+	"airport": "transportation", "airports": "transportation", "airlines": "transportation", "airways": "transportation",
+	"railway": "transportation", "railways": "transportation", "port": "transportation", "university": "education",
+	"college": "education", "school": "education", "hospital": "healthcare", "bank": "financial-services",
+	"ministry": "government", "parliament": "government", "embassy": "government", "consulate": "government",
+	"pharmaceuticals": "pharmaceuticals", "pharma": "pharmaceuticals", "telecom": "telecommunications",
+	"telecommunications": "telecommunications", "energy": "energy", "power": "energy", "electric": "utilities",
+	"aerospace": "aerospace", "defense": "defense", "defence": "defense", "motors": "automotive", "media": "media",
+	"news": "media", "times": "media", "post": "media", "press": "media", "nuclear": "energy", "water": "water",
+	"insurance": "insurance", "exchange": "financial-services", "semiconductor": "technology", "software": "technology",
+}
+
+// sectorsOfName reads the sectors an organisation's own name gives away:
+// "Korea Hydro & Nuclear Power" is energy, "Narita Airport" transportation.
+func sectorsOfName(name string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.ToLower(name)) {
+		if sec, ok := orgHeadSectors[strings.Trim(w, ".,&")]; ok {
+			out = appendUniq(out, sec)
+		}
+	}
+	return out
 }
