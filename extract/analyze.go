@@ -66,9 +66,13 @@ type targetRel struct {
 type useRel struct {
 	group *group
 	kind  kind // kSoftware or kTechnique
-	ref   int
+	ref   int  // index in facts.Software, or textSoftwareBase + index in analysis.textSoftware
 	ev    []Span
 }
+
+// textSoftwareBase offsets the refs of malware the reference data does not
+// know, named by the text itself ("a new wiper we call AWFULSHRED").
+const textSoftwareBase = 1 << 30
 
 type person struct {
 	name    string
@@ -113,6 +117,7 @@ type analysis struct {
 	unattributed  *group          // the activity of a report that names no group
 	pending       *pendingClaim   // a claim about a group the next sentence names
 	vendor        string          // the vendor the text names most, the publisher of last resort
+	textSoftware  []string        // malware named by the text and unknown to the reference data
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
 	lastClaimant  []*party
 	lastClaimPar  int
@@ -846,6 +851,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	for _, m := range a.techCues(v) {
 		a.addUse(v, groups, kTechnique, int(m.ref), m)
 	}
+	a.newSoftware(v, groups)
 	// Phishing with attachments or links is the sub-technique.
 	for _, m := range v.ents {
 		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {
@@ -859,6 +865,87 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			break
 		}
 	}
+}
+
+// newSoftware finds malware the text names that the reference data does not
+// know: "a new backdoor we have named MQsTTang", "malware families including
+// CaddyWiper, ORCSHRED and SOLOSHRED".
+func (a *analysis) newSoftware(v *sview, groups []*group) {
+	low := v.low(a)
+	for _, intro := range []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
+		"including ", "such as ", "families: ", "tools: "} {
+		for off := 0; ; {
+			i := strings.Index(low[off:], intro)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + len(intro)
+			before := low[max(0, at-40):at]
+			if !mentionsMalwareWord(before) {
+				continue
+			}
+			for _, nm := range readNames(a.text[v.s.Start:v.s.End], off) {
+				name := a.text[v.s.Start+nm.Start : v.s.Start+nm.End]
+				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+				if !distinctiveName(name) || a.knownName(v, sp) {
+					continue
+				}
+				a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
+			}
+		}
+	}
+}
+
+func mentionsMalwareWord(s string) bool {
+	for _, w := range []string{"malware", "backdoor", "wiper", "loader", "implant", "ransomware", "dropper", "stealer",
+		"trojan", "rat", "tool", "tools", "families", "family", "variant", "rootkit", "downloader", "webshell", "web shell", "payload"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// distinctiveName reports whether a name looks like a code name: inner
+// capitals, all capitals, or digits ("MQsTTang", "ORCSHRED", "Industroyer2").
+func distinctiveName(s string) bool {
+	if len(s) < 4 || strings.Contains(s, " ") {
+		return false
+	}
+	upper, inner := 0, false
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			upper++
+			if i > 0 {
+				inner = true
+			}
+		}
+		if r >= '0' && r <= '9' && i > 0 {
+			inner = true
+		}
+	}
+	return inner || upper == len(s)
+}
+
+// knownName reports whether sp is already a name the tables know.
+func (a *analysis) knownName(v *sview, sp Span) bool {
+	for _, m := range v.ents {
+		if m.Start < sp.End && sp.Start < m.End && m.kind != kTechCue && m.kind != kSector {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analysis) textSoftwareRef(name string) int {
+	for i, n := range a.textSoftware {
+		if n == name {
+			return textSoftwareBase + i
+		}
+	}
+	a.textSoftware = append(a.textSoftware, name)
+	return textSoftwareBase + len(a.textSoftware) - 1
 }
 
 // addUseID adds a technique use by ATT&CK id.

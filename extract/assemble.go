@@ -272,6 +272,13 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		var id string
 		switch u.kind {
 		case kSoftware:
+			if u.ref >= textSoftwareBase {
+				name := a.textSoftware[u.ref-textSoftwareBase]
+				id = stix.NewID("malware", strings.ToLower(name))
+				t := true
+				b.add(&stix.Object{Type: "malware", ID: id, Name: name, IsFamily: &t, Evidence: b.ev(u.ev)})
+				break
+			}
 			s := &a.x.facts.Software[u.ref]
 			typ := "malware"
 			if s.Kind == "tool" {

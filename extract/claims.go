@@ -632,6 +632,17 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 				continue
 			}
 			from := v.s.Start + at + 4
+			// "by the governments of the United States and the United Kingdom"
+			rest := strings.ToLower(a.text[from:min(v.s.End, from+40)])
+			if strings.HasPrefix(rest, "the governments of") || strings.HasPrefix(rest, "the government of") || strings.HasPrefix(rest, "governments of") {
+				for _, m := range v.ents {
+					if m.kind == kCountry && m.Start >= from && m.Start-from <= 80 {
+						c := a.x.dict.countries[m.ref]
+						add(a.party(govName(c.Name), c.ISO2, "government", false), m.Span)
+					}
+				}
+				break
+			}
 			for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+60)}) {
 				if c.p.vendor || c.p.class != "individual" && !isSponsorBody(c.p.name) {
 					add(c.p, c.Span)
