@@ -34,6 +34,19 @@ type ServerOptions struct {
 	UnmarkedTLP stix.TLP
 
 	Logger *slog.Logger // where internal errors go; slog.Default()
+
+	// CacheBytes bounds the page cache of GET objects and GET manifest
+	// (see pageCache): 256 MiB when zero, no cache when negative.
+	CacheBytes int64
+
+	// CacheCheckInterval is how long the page cache may trust the store's
+	// write marker before reading it again. Zero (the default) reads it on
+	// every request: two indexed reads of at most one row each, and a
+	// write by another process (a TLP re-marking included) is seen at once,
+	// as without the cache. A positive value saves those reads, and a write
+	// by another process is then seen at most this long after it; writes
+	// through this server are seen at once either way.
+	CacheCheckInterval time.Duration
 }
 
 // discoveryPath is where TAXII 2.1 clients look for the discovery resource.
@@ -52,6 +65,7 @@ type Server struct {
 
 	tlps   tlpCache   // the TLP of referenced objects
 	tokens tokenCache // recently used tokens (see tokenTTL)
+	pages  *pageCache // whole pages of objects and manifests; nil when off
 
 	collMu sync.Mutex
 	colls  map[string]*aptgraph.Collection // collections found, by path key (see lookupCollection)
@@ -93,7 +107,13 @@ func NewServer(store aptgraph.Store, opt ServerOptions) *Server {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	if opt.CacheBytes == 0 {
+		opt.CacheBytes = 256 << 20
+	}
 	s := &Server{store: store, opt: opt, mux: http.NewServeMux(), statuses: map[string]*statusEntry{}}
+	if opt.CacheBytes > 0 {
+		s.pages = newPageCache(opt.CacheBytes, opt.CacheCheckInterval)
+	}
 	root := opt.APIRoot
 	s.handle(discoveryPath+"{$}", http.MethodGet, s.getDiscovery)
 	s.handle(root+"{$}", http.MethodGet, s.getAPIRoot)
@@ -729,6 +749,12 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, f aptgraph.
 }
 
 func (s *Server) getObjects(w http.ResponseWriter, r *http.Request) {
+	if s.pages != nil {
+		s.cachedRead(w, r, "objects", aptgraph.ObjectFilter{RawOnly: true}, func(p *page) ([]byte, error) {
+			return appendEnvelope(make([]byte, 0, envelopeSize(p)), p), nil
+		})
+		return
+	}
 	p := s.readRequest(w, r, aptgraph.ObjectFilter{RawOnly: true}, false)
 	if p == nil {
 		return
@@ -742,12 +768,28 @@ func (s *Server) getObjects(w http.ResponseWriter, r *http.Request) {
 // of the cost of a page of 1,000. The envelope is put together in a
 // pooled buffer, so that a page costs no new allocation of its size.
 func writeEnvelope(w http.ResponseWriter, p *page) {
+	bp := envelopePool.Get().(*[]byte)
+	b := appendEnvelope(slices.Grow((*bp)[:0], envelopeSize(p)), p)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+	if cap(b) <= maxPooledEnvelope {
+		*bp = b
+		envelopePool.Put(bp)
+	}
+}
+
+// envelopeSize returns the length of p's envelope, or a little more.
+func envelopeSize(p *page) int {
 	size := 64 + len(p.next)
 	for _, so := range p.objs {
 		size += len(so.Raw) + 1
 	}
-	bp := envelopePool.Get().(*[]byte)
-	b := slices.Grow((*bp)[:0], size)
+	return size
+}
+
+// appendEnvelope appends the envelope of p to b.
+func appendEnvelope(b []byte, p *page) []byte {
 	b = append(b, '{')
 	if p.more {
 		b = append(b, `"more":true,`...)
@@ -772,13 +814,7 @@ func writeEnvelope(w http.ResponseWriter, p *page) {
 	} else {
 		b = append(b, '}') // an empty envelope: {}
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
-	if cap(b) <= maxPooledEnvelope {
-		*bp = b
-		envelopePool.Put(bp)
-	}
+	return b
 }
 
 // envelopePool holds envelope buffers; maxPooledEnvelope bounds the
@@ -816,16 +852,133 @@ func (s *Server) getVersions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getManifest(w http.ResponseWriter, r *http.Request) {
+	if s.pages != nil {
+		s.cachedRead(w, r, "manifest", aptgraph.ObjectFilter{}, func(p *page) ([]byte, error) {
+			return json.Marshal(manifest(p))
+		})
+		return
+	}
 	p := s.readRequest(w, r, aptgraph.ObjectFilter{}, false)
 	if p == nil {
 		return
 	}
+	writeJSON(w, http.StatusOK, manifest(p))
+}
+
+func manifest(p *page) Manifest {
 	out := Manifest{More: p.more, Next: p.next}
 	for _, so := range p.objs {
 		out.Objects = append(out.Objects, ManifestRecord{ID: so.Object.ID, DateAdded: formatTime(so.DateAdded),
 			Version: version(so), MediaType: stixMediaType})
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
+}
+
+// cachedRead answers a GET of a collection's objects or manifest (kind)
+// from the page cache, or reads the page, renders its body and keeps it.
+// The token and its right to read the collection are checked first, on
+// every request; the marker is read before the page, so that a page kept
+// is never older than the marker it is kept under.
+func (s *Server) cachedRead(w http.ResponseWriter, r *http.Request, kind string, f aptgraph.ObjectFilter, render func(*page) ([]byte, error)) {
+	tok := s.authenticate(w, r)
+	if tok == nil {
+		return
+	}
+	c := s.collection(w, r, tok, false)
+	if c == nil {
+		return
+	}
+	limit, err := s.query(r, &f, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	m, err := s.pages.marker(ctx, s.store, c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := pageKey(kind, c.ID, tok.MaxTLP, r.URL.Query())
+	tag := etag(key, m)
+	if etagMatches(r.Header.Values("If-None-Match"), tag) {
+		w.Header().Set("ETag", tag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	e, done := s.pages.join(ctx, key, m)
+	if e != nil {
+		writeCached(w, r, e)
+		return
+	}
+	e, err = s.renderPage(ctx, tok, c, f, limit, render)
+	if err != nil {
+		done(nil)
+		s.fail(w, r, err)
+		return
+	}
+	e.key, e.mark, e.etag = key, m, tag
+	done(e)
+	writeCached(w, r, e)
+}
+
+// renderPage reads a page and renders it as a cache entry, without its
+// key, marker and tag.
+func (s *Server) renderPage(ctx context.Context, tok *aptgraph.Token, c *aptgraph.Collection, f aptgraph.ObjectFilter, limit int,
+	render func(*page) ([]byte, error)) (*cacheEntry, error) {
+	p, err := s.read(ctx, tok, c, f, limit)
+	if err != nil {
+		return nil, err
+	}
+	body, err := render(p)
+	if err != nil {
+		return nil, err
+	}
+	e := &cacheEntry{body: body}
+	if len(p.objs) > 0 {
+		e.first, e.last = formatTime(p.objs[0].DateAdded), formatTime(p.objs[len(p.objs)-1].DateAdded)
+	}
+	return e, nil
+}
+
+// writeCached answers with a page of the cache, or 304 when the request's
+// If-None-Match names it.
+func writeCached(w http.ResponseWriter, r *http.Request, e *cacheEntry) {
+	h := w.Header()
+	h.Set("ETag", e.etag)
+	if etagMatches(r.Header.Values("If-None-Match"), e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if e.first != "" {
+		h.Set(headerDateAddedFirst, e.first)
+		h.Set(headerDateAddedLast, e.last)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(e.body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(e.body)
+}
+
+// etagMatches reports whether If-None-Match values name tag, by the weak
+// comparison (RFC 9110 13.1.2), or are "*".
+func etagMatches(values []string, tag string) bool {
+	for _, v := range values {
+		for part := range strings.SplitSeq(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "*" || strings.TrimPrefix(part, "W/") == strings.TrimPrefix(tag, "W/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CacheStats returns the entries and bytes the page cache holds.
+func (s *Server) CacheStats() (entries int, bytes int64) {
+	if s.pages == nil {
+		return 0, 0
+	}
+	return s.pages.stats()
 }
 
 // version returns the TAXII version of a stored version: its modified (or
@@ -903,7 +1056,11 @@ func (s *Server) postObjects(w http.ResponseWriter, r *http.Request) {
 		objs[i] = o
 	}
 	requested := time.Now()
-	if _, err := s.store.Write(r.Context(), &aptgraph.Batch{Objects: objs, Collection: c.ID, UnmarkedTLP: s.opt.UnmarkedTLP}); err != nil {
+	_, err = s.store.Write(r.Context(), &aptgraph.Batch{Objects: objs, Collection: c.ID, UnmarkedTLP: s.opt.UnmarkedTLP})
+	if s.pages != nil {
+		s.pages.invalidate() // even on error: the store may have committed
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -26,19 +26,27 @@ type env struct {
 	srv   *httptest.Server
 	coll  *aptgraph.Collection
 	rw    string // a read-write token with TLP:RED
+
+	server *taxii.Server
 }
 
 func newEnv(t *testing.T, eng engine, opt taxii.ServerOptions) *env {
 	t.Helper()
+	return newEnvOn(t, eng.open(t), opt)
+}
+
+// newEnvOn is newEnv over a store opened already.
+func newEnvOn(t *testing.T, st aptgraph.Store, opt taxii.ServerOptions) *env {
+	t.Helper()
 	ctx := context.Background()
-	st := eng.open(t)
 	c := &aptgraph.Collection{Title: "Shared", Alias: "shared"}
 	if err := st.CreateCollection(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(taxii.NewServer(st, opt))
+	ts := taxii.NewServer(st, opt)
+	srv := httptest.NewServer(ts)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, store: st, srv: srv, coll: c}
+	e := &env{t: t, store: st, srv: srv, coll: c, server: ts}
 	e.rw = e.token(aptgraph.TokenSpec{Name: "rw", Collections: []string{c.ID}, Read: true, Write: true, MaxTLP: stix.TLPRed})
 	return e
 }

@@ -20,6 +20,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", defaultDB(), "the store: an SQLite file, or a postgres:// URL")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	public := fs.Bool("public", false, "let anonymous users read TLP:CLEAR objects in the web UI")
+	cacheMB := fs.Int("cache-mb", 512, "memory for cached TAXII pages, in MiB (0 turns the cache off)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,7 +29,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	tx := taxii.NewServer(st, taxii.ServerOptions{Title: "aptgraph"})
+	cacheBytes := int64(*cacheMB) << 20
+	if *cacheMB <= 0 {
+		cacheBytes = -1
+	}
+	tx := taxii.NewServer(st, taxii.ServerOptions{Title: "aptgraph", CacheBytes: cacheBytes})
 	mux := http.NewServeMux()
 	mux.Handle("/taxii2/", tx)
 	mux.Handle("/", web.NewHandler(st, web.Options{Public: *public, Title: "aptgraph"}))
