@@ -361,7 +361,8 @@ func usableTechniqueName(n string) bool {
 		"compromise accounts", "establish accounts", "social media accounts", "email accounts", "hidden files and directories",
 		"at", "cron", "systemd timers", "container orchestration job", "reflection", "compiled html file",
 		"compile after delivery", "application window discovery", "debugger evasion", "time based evasion",
-		"timestomp", "rootkit", "screen capture", "keylogging", "steganography":
+		"timestomp", "rootkit", "screen capture", "keylogging", "steganography", "social media", "search engines",
+		"business relationships", "employee names", "client configurations":
 		return false
 	}
 	return true

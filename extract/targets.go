@@ -53,6 +53,14 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			continue // a head, as in "transportation infrastructure"
 		}
 		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ")
+		// A modifier between the sector and its head: "software development
+		// companies", "computer hardware manufacturers".
+		if !ok {
+			after := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]))
+			if len(after) >= 2 && sectorHeads[strings.Trim(after[1], ",.;")] && !sectorHeads[after[0]] {
+				ok = true
+			}
+		}
 		if !ok {
 			// In a list with another sector: "aviation, defense, and maritime technology".
 			if i+1 < len(ents) && ents[i+1].kind == kSector && isListGap(a.between(m.End, ents[i+1].Start)) {
@@ -111,8 +119,13 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			}
 		}
 		if sponsorCountries[iso] {
+			// The group's own country is a victim only with a plain victim
+			// noun: "Chinese dissidents", not "Chinese citizens" or "officials".
 			switch next {
-			case "government", "governments", "military", "officials", "authorities", "state", "defense", "defence", "'s", "s":
+			case "companies", "firms", "organizations", "organisations", "entities", "businesses", "networks",
+				"institutions", "universities", "banks", "hospitals", "dissidents", "activists", "journalists",
+				"diplomats", "embassies", "ministries", "websites", "servers", "users":
+			default:
 				victimHead = false
 			}
 			if !victimHead {
@@ -589,7 +602,7 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 			}
 			continue
 		}
-		if !hasTitle && !verb && !a.listedWithPerson(v, names) && !a.personFrame(v, names) {
+		if !hasTitle && !verb && (a.titleCase(v) || !a.listedWithPerson(v, names) && !a.personFrame(v, names)) {
 			continue
 		}
 		// With a title or a speaking frame, a surname may also be a country
