@@ -556,6 +556,11 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		if a.namingVerb(v, rv) {
 			continue
 		}
+		// "The defendants are alleged to ...": a passive verb's subject is
+		// the one accused, not the one who says it.
+		if passiveBefore(a.text[max(v.s.Start, rv.Start-20):rv.Start]) {
+			continue
+		}
 		// Window: back to the sentence start, a closing quote or a clause mark.
 		ws := v.s.Start
 		seg := text[max(v.s.Start, rv.Start-150):rv.Start]
@@ -1312,4 +1317,22 @@ func (a *analysis) namingVerb(v *sview, rv mention) bool {
 	}
 	// A name the tables do not know: a capitalised word right there.
 	return rest != "" && rest[0] >= 'A' && rest[0] <= 'Z'
+}
+
+// passiveBefore reports whether text ends with a form of "to be" (and an
+// adverb or two), so that the verb after it is passive.
+func passiveBefore(text string) bool {
+	f := strings.Fields(strings.ToLower(text))
+	for k := 0; k < 3 && len(f) > 0; k++ {
+		w := f[len(f)-1]
+		switch w {
+		case "is", "are", "was", "were", "been", "be", "being":
+			return true
+		case "widely", "also", "publicly", "previously", "reportedly", "now", "often", "long", "not":
+			f = f[:len(f)-1]
+			continue
+		}
+		return false
+	}
+	return false
 }
