@@ -68,6 +68,7 @@ type useRel struct {
 	kind  kind // kSoftware or kTechnique
 	ref   int  // index in facts.Software, or textSoftwareBase + index in analysis.textSoftware
 	ev    []Span
+	names []string // the names the text used for it
 }
 
 // textSoftwareBase offsets the refs of malware the reference data does not
@@ -989,6 +990,9 @@ func (a *analysis) addUse(v *sview, groups []*group, k kind, ref int, m mention)
 			a.uses[key] = u
 		}
 		u.ev = appendEv(u.ev, v.s.Span)
+		if k == kSoftware && m.name != "" {
+			u.names = appendUniq(u.names, m.name)
+		}
 	}
 }
 

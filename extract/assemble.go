@@ -286,6 +286,14 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			}
 			id = stix.NewID(typ, strings.ToLower(s.Name))
 			o := &stix.Object{Type: typ, ID: id, Name: s.Name, Evidence: b.ev(u.ev)}
+			// Other names: the data's, and the one the text used.
+			seen := map[string]bool{strings.ToLower(s.Name): true}
+			for _, n := range append(append([]string{}, u.names...), s.Aliases...) {
+				if !seen[strings.ToLower(n)] {
+					seen[strings.ToLower(n)] = true
+					o.Aliases = append(o.Aliases, n)
+				}
+			}
 			if typ == "malware" {
 				t := true
 				o.IsFamily = &t

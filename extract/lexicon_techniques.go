@@ -121,7 +121,7 @@ var techniqueCues = map[string]string{
 	"fake profiles": "T1585.001", "fake personas": "T1585.001",
 	"impersonate": "T1656", "impersonating": "T1656", "impersonated": "T1656", "posing as": "T1656", "forged authentication tokens": "T1606", "forged tokens": "T1606", "forge tokens": "T1606",
 	"forging tokens": "T1606", "token forging": "T1606", "forged saml": "T1606.002", "golden saml": "T1606.002",
-	"forged web credentials": "T1606", "posed as": "T1656", "poses as": "T1656",
+	"forged web credentials": "T1606", "posed as": "T1656", "spoofed accounts": "T1656", "spoofed email": "T1656", "spoofed emails": "T1656", "poses as": "T1656",
 	"exploit for client execution": "T1203", "malicious rtf": "T1203", "exploit document": "T1203",
 	"living off the land": "T1218", "lolbins": "T1218", "rundll32": "T1218.011", "regsvr32": "T1218.010",
 	"mshta": "T1218.005", "msiexec": "T1218.007", "installutil": "T1218.004",

@@ -14,7 +14,7 @@ var sectorWords = map[string]string{
 	"construction": "construction", "defense": "defense", "defence": "defense", "military": "defense",
 	"defense industrial base": "defense", "defense contractors": "defense", "defence contractors": "defense",
 	"education": "education", "universities": "education", "university": "education", "academia": "education",
-	"academic": "education", "hardware": "technology", "software development": "technology", "social media": "media",
+	"academic": "education", "business services": "commercial", "hardware": "technology", "software development": "technology", "social media": "media",
 	"video game companies": "entertainment", "game": "entertainment", "security organizations": "security", "security companies": "security", "academics": "education", "scholars": "education", "diplomats": "government", "schools": "education", "research": "research", "think tanks": "think tanks",
 	"think tank": "think tanks", "energy": "energy", "oil and gas": "energy", "oil": "energy", "gas": "energy",
 	"power grid": "energy", "electric": "utilities", "electricity": "utilities", "power": "energy",
