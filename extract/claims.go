@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,10 +130,85 @@ type sponsorCand struct {
 	Span
 	name, country string
 	short         string // an acronym the sponsor goes by ("PLA"), if any
+	strong        bool   // the wording itself links it to the group ("Iran's APT42")
 }
 
 // readClaims reads attribution claims: who says which group is behind whom.
 func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, coref bool) {
+	// "Microsoft said X ..., while Google warned that Y ...": each clause
+	// makes its own claims.
+	if subs := a.clauses(v, groups, groupSpans); subs != nil {
+		for _, c := range subs {
+			a.readClaimsClause(c.v, c.groups, c.spans, coref)
+		}
+		// The sentence's own view keeps the subjects, for what follows.
+		for _, c := range subs {
+			v.claimantSpans = append(v.claimantSpans, c.v.claimantSpans...)
+			v.claimWindows = append(v.claimWindows, c.v.claimWindows...)
+			v.claimants = append(v.claimants, c.v.claimants...)
+		}
+		return
+	}
+	a.readClaimsClause(v, groups, groupSpans, coref)
+}
+
+type clause struct {
+	v      *sview
+	groups []*group
+	spans  []Span
+}
+
+// clauses cuts a sentence with two claims joined by ", while", "; " or ",
+// whereas" into its clauses, each with its own groups. It returns nil for a
+// sentence that is one clause, or whose groups sit in one clause only.
+func (a *analysis) clauses(v *sview, groups []*group, spans []Span) []clause {
+	if len(groups) < 2 || len(spans) < len(groups) {
+		return nil
+	}
+	seg := a.text[v.s.Start:v.s.End]
+	cut := -1
+	for _, sep := range []string{", while ", "; ", ", whereas ", " while "} {
+		if i := strings.Index(seg, sep); i > 0 {
+			cut = v.s.Start + i
+			break
+		}
+	}
+	if cut < 0 {
+		return nil
+	}
+	var out []clause
+	for _, span := range []Span{{v.s.Start, cut}, {cut, v.s.End}} {
+		sub := &sview{i: v.i, s: sentence{span, v.s.Para}, tokBuf: new([]token)}
+		for _, m := range v.ents {
+			if m.Start >= span.Start && m.End <= span.End {
+				sub.ents = append(sub.ents, m)
+			}
+		}
+		for _, c := range v.cues {
+			if c.Start >= span.Start && c.End <= span.End {
+				sub.cues = append(sub.cues, c)
+			}
+		}
+		cl := clause{v: sub}
+		for i, sp := range spans {
+			if sp.Start >= span.Start && sp.End <= span.End {
+				sub.groupSpans = append(sub.groupSpans, sp)
+				g := groups[min(i, len(groups)-1)]
+				if !slices.Contains(cl.groups, g) {
+					cl.groups = append(cl.groups, g)
+				}
+				cl.spans = append(cl.spans, sp)
+			}
+		}
+		if len(cl.groups) == 0 {
+			return nil
+		}
+		out = append(out, cl)
+	}
+	return out
+}
+
+func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span, coref bool) {
 	if !coref {
 		a.completePending(v, groups)
 	}
@@ -181,7 +257,7 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 				break
 			}
 		}
-		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short})
+		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, false})
 	}
 	for _, u := range a.securityBureaus(v) {
 		if !inClaimant(u.Span) {
@@ -194,8 +270,9 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 		}
 	}
 	for _, g := range gov {
-		if g.kind == "gov" && !inClaimant(g.Span) {
-			cands = append(cands, sponsorCand{g.Span, g.name, g.country, ""})
+		// "Taiwanese government agencies" were hit; they sponsor nothing.
+		if g.kind == "gov" && !inClaimant(g.Span) && !a.victimNounAfter(v, g.End) {
+			cands = append(cands, sponsorCand{g.Span, g.name, g.country, "", false})
 		}
 	}
 	for _, c := range a.stateAfterCue(v) {
@@ -211,7 +288,7 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 			for _, m := range v.ents {
 				if m.kind == kCountry && !inClaimant(m.Span) {
 					c := a.x.dict.countries[m.ref]
-					cands = append(cands, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+					cands = append(cands, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 					break
 				}
 			}
@@ -226,7 +303,11 @@ func (a *analysis) readClaims(v *sview, groups []*group, groupSpans []Span, core
 	}
 	// Origin: the sponsor's country is also the group's.
 	// A claim needs a cue that links group and sponsor, and no negation.
-	if !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) {
+	strong := false
+	for _, c := range cands {
+		strong = strong || c.strong
+	}
+	if !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) && !strong {
 		return
 	}
 	if a.hasCue(v, kNegation) {
@@ -381,7 +462,7 @@ func (a *analysis) units(v *sview) []sponsorCand {
 		if army != "" {
 			name = army + " Unit " + num
 		}
-		out = append(out, sponsorCand{span, name, cc, ""})
+		out = append(out, sponsorCand{span, name, cc, "", false})
 	}
 	return out
 }
@@ -974,7 +1055,7 @@ func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 				}
 			}
 			if !known {
-				out = append(out, sponsorCand{Span{v.s.Start + j, v.s.Start + e}, seg[j:e], "CN", ""})
+				out = append(out, sponsorCand{Span{v.s.Start + j, v.s.Start + e}, seg[j:e], "CN", "", false})
 			}
 		}
 	}
@@ -1004,14 +1085,22 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			if victimNounBefore(strings.ToLower(a.text[max(v.s.Start, cue.Start-25):cue.Start])) {
 				continue
 			}
-			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 			break
+		}
+		// "Iran's APT42": a possessive country right before a group.
+		if strings.HasPrefix(a.text[m.End:min(v.s.End, m.End+3)], "'s ") {
+			for _, gs := range v.groupSpans {
+				if gs.Start == m.End+3 {
+					out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", true})
+				}
+			}
 		}
 		// "a China-based threat actor": a base given to a group.
 		if rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+30)]); strings.HasPrefix(rest, "-based ") {
 			for _, h := range []string{"threat actor", "actor", "group", "hackers", "apt", "espionage", "hacking group", "nation-state"} {
 				if strings.HasPrefix(rest[len("-based "):], h) {
-					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, ""})
+					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, "", false})
 					break
 				}
 			}
@@ -1023,7 +1112,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
 			" threat actor", " hacking group", " hackers", " apt", " cyber actors", " espionage"} {
 			if strings.HasPrefix(rest, p) && (len(rest) == len(p) || !isWordByte(rest[len(p)])) {
-				out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, ""})
+				out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 				break
 			}
 		}
@@ -1333,6 +1422,18 @@ func passiveBefore(text string) bool {
 			continue
 		}
 		return false
+	}
+	return false
+}
+
+// victimNounAfter reports whether a noun for victims follows position i:
+// "government agencies", "government networks".
+func (a *analysis) victimNounAfter(v *sview, i int) bool {
+	w := a.nextWord(i, v.s.End)
+	switch strings.ToLower(w) {
+	case "agencies", "networks", "officials", "ministries", "websites", "systems", "employees", "entities",
+		"organizations", "organisations", "departments", "bodies", "offices", "servers", "computers", "institutions":
+		return true
 	}
 	return false
 }
