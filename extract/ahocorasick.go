@@ -11,6 +11,7 @@ type matcher struct {
 	next16   []uint16  // the same table for automata of at most 65,536 states, half the size
 	hasOut   []uint64  // bit per state: it has outputs (with next16)
 	depth    []uint16  // trie depth of each state: a transition is a trie edge when it goes one deeper
+	low16    []uint16  // with a wide table: the rows of the first 65,535 states in 16 bits, 0xffff where the target is beyond
 	starts   [256]bool // bytes some pattern starts with, case folded
 	out      []int32   // state -> first output index into outs, -1 if none
 	outs     []acOut   // linked list of outputs per state
@@ -179,19 +180,38 @@ func newMatcher(patterns []string) *matcher {
 			next[i] = -t - 1
 		}
 	}
+	// hasOut is kept for every state: the word-start walk reads it.
+	m.hasOut = make([]uint64, (len(nodes)+63)/64)
+	for i := range nodes {
+		if m.out[i] >= 0 {
+			m.hasOut[i>>6] |= 1 << (uint(i) & 63)
+		}
+	}
 	if len(nodes) <= maxNarrowStates {
 		m.next16 = make([]uint16, len(next))
-		m.hasOut = make([]uint64, (len(nodes)+63)/64)
 		for i, t := range next {
 			if t < 0 {
 				t = -t - 1
-				m.hasOut[t>>6] |= 1 << (uint(t) & 63)
 			}
 			m.next16[i] = uint16(t)
 		}
 		return m
 	}
 	m.next = next
+	// The states a walk from a word start visits are mostly shallow, and
+	// breadth-first numbering puts those first: keep their rows in 16 bits.
+	rows := min(len(nodes), 0xffff)
+	m.low16 = make([]uint16, rows*n)
+	for i := range m.low16 {
+		t := next[i]
+		if t < 0 {
+			t = -t - 1
+		}
+		if t >= 0xffff {
+			t = 0xffff
+		}
+		m.low16[i] = uint16(t)
+	}
 	return m
 }
 
@@ -385,7 +405,8 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 // entries are negated where the target state has outputs.
 func (m *matcher) findAtWordStartsWide(text string, fn func(acMatch)) {
 	n := int32(m.nclass)
-	next, class, depth := m.next, &m.class, m.depth
+	next, class, depth, low16, hasOut := m.next, &m.class, m.depth, m.low16, m.hasOut
+	rows := int32(len(low16)) / n
 	prevWord := false
 	for p := 0; p < len(text); p++ {
 		c := text[p]
@@ -397,16 +418,24 @@ func (m *matcher) findAtWordStartsWide(text string, fn func(acMatch)) {
 		}
 		s := int32(0)
 		for i := p; i < len(text); i++ {
-			t := next[s*n+int32(class[text[i]])]
-			out := t < 0
-			if out {
-				t = -t - 1
+			c := int32(class[text[i]])
+			var t int32
+			if s < rows {
+				t = int32(low16[s*n+c])
+			} else {
+				t = 0xffff
+			}
+			if t == 0xffff {
+				t = next[s*n+c]
+				if t < 0 {
+					t = -t - 1
+				}
 			}
 			if depth[t] != depth[s]+1 {
 				break
 			}
 			s = t
-			if !out {
+			if hasOut[s>>6]&(1<<(uint(s)&63)) == 0 {
 				continue
 			}
 			for o := m.out[s]; o >= 0; o = m.outs[o].link {

@@ -872,7 +872,11 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 // know: "a new backdoor we have named MQsTTang", "malware families including
 // CaddyWiper, ORCSHRED and SOLOSHRED".
 func (a *analysis) newSoftware(v *sview, groups []*group) {
-	low := v.low(a)
+	// Cheap test first: a word for malware in the sentence at all.
+	if !mentionsMalwareWord(a.text[v.s.Start:v.s.End]) {
+		return
+	}
+	low := a.text[v.s.Start:v.s.End] // the introducers are written in lower case
 	for _, intro := range []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
 		"including ", "such as ", "families: ", "tools: "} {
 		for off := 0; ; {
