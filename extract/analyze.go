@@ -873,7 +873,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 // CaddyWiper, ORCSHRED and SOLOSHRED".
 func (a *analysis) newSoftware(v *sview, groups []*group) {
 	// Cheap test first: a word for malware in the sentence at all.
-	if !mentionsMalwareWord(a.text[v.s.Start:v.s.End]) {
+	if !a.hasCue(v, kMalWord) {
 		return
 	}
 	low := a.text[v.s.Start:v.s.End] // the introducers are written in lower case
@@ -902,9 +902,14 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 	}
 }
 
+// malwareWords are words for malware and tools.
+var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers", "loader", "loaders", "implant",
+	"implants", "ransomware", "dropper", "droppers", "stealer", "stealers", "trojan", "trojans", "rat", "rats", "tool",
+	"tools", "families", "family", "variant", "variants", "rootkit", "downloader", "webshell", "web shell", "payload",
+	"payloads", "strain", "strains"}
+
 func mentionsMalwareWord(s string) bool {
-	for _, w := range []string{"malware", "backdoor", "wiper", "loader", "implant", "ransomware", "dropper", "stealer",
-		"trojan", "rat", "tool", "tools", "families", "family", "variant", "rootkit", "downloader", "webshell", "web shell", "payload"} {
+	for _, w := range malwareWords {
 		if strings.Contains(s, w) {
 			return true
 		}

@@ -31,6 +31,7 @@ const (
 	kCoref                       // a phrase that points back to a group ("the group")
 	kAnimal                      // a vendor name suffix ("Typhoon", "Panda")
 	kTitle                       // a person's title ("Secretary", "spokesperson")
+	kMalWord                     // a word for malware ("backdoor", "wiper")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -268,6 +269,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range animalSuffixes {
 		add(w, entry{kind: kAnimal, caseMode: 1})
+	}
+	for _, w := range malwareWords {
+		add(w, entry{kind: kMalWord})
 	}
 	for w := range titleWords {
 		add(w, entry{kind: kTitle, caseMode: caseModeFor(w, false)})
