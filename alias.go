@@ -393,7 +393,7 @@ func NormalizeName(name string) string {
 		if nameSeparator(r) {
 			continue
 		}
-		b.WriteRune(foldRune(r))
+		b.WriteRune(FoldRune(r))
 	}
 	return b.String()
 }
@@ -419,8 +419,10 @@ func nameSeparator(r rune) bool {
 	return r > utf8.RuneSelf && unicode.IsSpace(r)
 }
 
-// foldRune maps r to the smallest lower-case rune of its case orbit.
-func foldRune(r rune) rune {
+// FoldRune maps r to its lower-case form, using the smallest rune of its
+// case orbit for runes such as 'ſ' and 'K' (Kelvin) that lower-casing leaves
+// apart. Name comparisons everywhere fold with it.
+func FoldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
 			return r + 'a' - 'A'

@@ -48,38 +48,36 @@ func BenchmarkScanPerDocument(b *testing.B) {
 	}
 }
 
-// BenchmarkMatcherWordStarts measures the word-start walk alone.
-func BenchmarkMatcherWordStarts(b *testing.B) {
+// normalisedTRAM returns the TRAM2 texts normalised, and their total size.
+func normalisedTRAM(b *testing.B) ([]string, int) {
 	texts := tramTexts(b)
-	m := Default().dict.m
 	n := 0
 	for i := range texts {
 		texts[i] = Normalize(texts[i])
 		n += len(texts[i])
 	}
+	return texts, n
+}
+
+// benchFind runs one walk of the automaton over the TRAM2 texts.
+func benchFind(b *testing.B, walk func(m *matcher, text string)) {
+	texts, n := normalisedTRAM(b)
+	m := Default().dict.m
 	b.SetBytes(int64(n))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, t := range texts {
-			m.findAtWordStarts(t, func(acMatch) {})
+			walk(m, t)
 		}
 	}
 }
 
+// BenchmarkMatcherWordStarts measures the word-start walk alone.
+func BenchmarkMatcherWordStarts(b *testing.B) {
+	benchFind(b, func(m *matcher, t string) { m.findAtWordStarts(t, func(acMatch) {}) })
+}
+
 // BenchmarkMatcherInterleaved measures the four-way automaton walk alone.
 func BenchmarkMatcherInterleaved(b *testing.B) {
-	texts := tramTexts(b)
-	m := Default().dict.m
-	n := 0
-	for i := range texts {
-		texts[i] = Normalize(texts[i])
-		n += len(texts[i])
-	}
-	b.SetBytes(int64(n))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, t := range texts {
-			m.findInterleaved(t, func(acMatch) {})
-		}
-	}
+	benchFind(b, func(m *matcher, t string) { m.findInterleaved(t, func(acMatch) {}) })
 }
