@@ -111,6 +111,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				break
 			}
 		}
+		// "against Chinese cyber espionage": a country's own actors.
+		switch next {
+		case "cyber", "espionage", "hackers", "hacking", "state-sponsored", "state-backed", "spies", "attackers",
+			"operatives", "threat", "apt", "actors", "intrusion", "intrusions", "cyberattacks", "campaign":
+			continue
+		}
 		// "blamed the breach on Russia": the accused, not a victim.
 		if strings.Contains(prev, "on") || strings.Contains(prev, "to") {
 			back := strings.ToLower(a.text[max(v.s.Start, m.Start-80):m.Start])
