@@ -117,6 +117,7 @@ type analysis struct {
 	focusSet      []*group        // the groups of the last sentence that named any
 	unattributed  *group          // the activity of a report that names no group
 	pending       *pendingClaim   // a claim about a group the next sentence names
+	unnamed       []*pendingClaim // held claims never completed
 	vendor        string          // the vendor the text names most, the publisher of last resort
 	textSoftware  []string        // malware named by the text and unknown to the reference data
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
@@ -223,6 +224,7 @@ func (a *analysis) run() {
 		v.tokBuf = &toks
 		a.sentence(v, strong)
 	}
+	a.claimUnnamed()
 }
 
 // mergeMentions adds pattern finds to the dictionary mentions. Where they

@@ -1312,6 +1312,7 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 	}
 	a.pending = nil
 	if v.s.Para-p.para > 1 {
+		a.unnamed = append(a.unnamed, p)
 		return
 	}
 	start := strings.ToLower(a.text[v.s.Start:min(v.s.End, v.s.Start+16)])
@@ -1322,6 +1323,7 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 		}
 	}
 	if !back {
+		a.unnamed = append(a.unnamed, p)
 		return
 	}
 	g := groups[0]
@@ -1436,4 +1438,32 @@ func (a *analysis) victimNounAfter(v *sview, i int) bool {
 		return true
 	}
 	return false
+}
+
+// claimUnnamed gives the held claims whose group the text never names to the
+// report's unattributed activity, when the report makes no claim about a
+// named group at all: "Chinese state-sponsored hackers breached a military
+// network", the MIVD said.
+func (a *analysis) claimUnnamed() {
+	if a.pending != nil {
+		a.unnamed = append(a.unnamed, a.pending)
+		a.pending = nil
+	}
+	if len(a.claimList) > 0 || len(a.unnamed) == 0 {
+		return
+	}
+	if a.unattributed == nil {
+		a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
+	}
+	g := a.unattributed
+	for _, p := range a.unnamed {
+		g.ev = appendEv(g.ev, p.ev)
+		for _, c := range p.cands {
+			sp := a.sponsor(c)
+			sp.ev = appendEv(sp.ev, p.ev)
+			for _, by := range p.by {
+				a.addClaim(by, g, sp, p.conf, p.phrase, p.hedges, p.ev)
+			}
+		}
+	}
 }
