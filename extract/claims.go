@@ -310,7 +310,7 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	if !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) && !strong {
 		return
 	}
-	if a.hasCue(v, kNegation) {
+	if a.negatedFor(v, cands) {
 		return
 	}
 	// Claimants: the sentence's own, else the last one in this paragraph or the one before.
@@ -1466,4 +1466,34 @@ func (a *analysis) claimUnnamed() {
 			}
 		}
 	}
+}
+
+// negatedFor reports whether a negation or withholding cue governs the
+// sponsors of a sentence. A negation in a clause that "but" closes before
+// them ("The agencies did not name the group, but ... is run by the MSS")
+// does not.
+func (a *analysis) negatedFor(v *sview, cands []sponsorCand) bool {
+	for _, c := range v.cues {
+		if c.kind != kNegation {
+			continue
+		}
+		closed := false
+		for _, sp := range cands {
+			if sp.Start <= c.End {
+				closed = false
+				break
+			}
+			between := a.text[c.End:sp.Start]
+			if strings.Contains(between, ", but ") || strings.Contains(between, "; ") {
+				closed = true
+			} else {
+				closed = false
+				break
+			}
+		}
+		if !closed {
+			return true
+		}
+	}
+	return false
 }
