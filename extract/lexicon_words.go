@@ -59,7 +59,8 @@ var sectorHeads = map[string]bool{
 	"services": true, "research": true, "verticals": true, "vertical": true, "systems": true, "offices": true,
 	"workers": true, "employees": true, "personnel": true, "centers": true, "centres": true, "labs": true,
 	"laboratories": true, "universities": true, "programs": true, "programmes": true, "supply": true,
-	"hubs": true, "hub": true, "operator": true, "network": true, "missions": true, "mission": true, "posts": true,
+	"hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
+	"platforms": true, "platform": true, "missions": true, "mission": true, "posts": true,
 }
 
 // estimative maps estimative wording to a confidence, STIX 2.1 appendix A and

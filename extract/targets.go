@@ -730,7 +730,8 @@ var orgNouns = map[string]bool{"company": true, "firm": true, "agency": true, "o
 	"utility": true, "contractor": true, "manufacturer": true, "maker": true, "giant": true, "bank": true,
 	"university": true, "hospital": true, "airline": true, "carrier": true, "ministry": true, "organization": true,
 	"organisation": true, "institute": true, "developer": true, "vendor": true, "retailer": true, "insurer": true,
-	"newspaper": true, "broadcaster": true, "corporation": true, "conglomerate": true, "subsidiary": true}
+	"newspaper": true, "broadcaster": true, "corporation": true, "conglomerate": true, "subsidiary": true,
+	"exchange": true, "platform": true, "marketplace": true, "bridge": true, "startup": true, "lab": true}
 
 // roleWords begin a lower-case description of someone's job after their
 // name: "Charles Carmakal, chief technology officer at Mandiant".
