@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -365,6 +364,10 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	introduced := introducedNames(text, v.s.Span, v.cues)
 	introSpans := map[Span]bool{}
 	for _, m := range introduced {
+		// "Advanced Persistent Threat 29" is APT29.
+		if rest, ok := strings.CutPrefix(m.name, "Advanced Persistent Threat "); ok {
+			m.name = "APT" + rest
+		}
 		if a.malwareIntro(v, m) {
 			if ref := a.softwareByName(m.name); ref >= 0 {
 				a.addUse(v, nil, kSoftware, ref, m)
@@ -830,7 +833,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 				continue
 			}
 			// A name read as a group is not also its malware ("OceanLotus").
-			if slices.Contains(v.groupSpans, m.Span) {
+			if overlapsAny(v.groupSpans, m.Span) {
 				continue
 			}
 			m.ref = int32(a.bestSoftware(v.ents[i:], m))
@@ -1143,4 +1146,13 @@ func (a *analysis) bestSoftware(ms []mention, first mention) int {
 		}
 	}
 	return best
+}
+
+func overlapsAny(spans []Span, sp Span) bool {
+	for _, s := range spans {
+		if s.Start < sp.End && sp.Start < s.End {
+			return true
+		}
+	}
+	return false
 }

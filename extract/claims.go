@@ -257,7 +257,8 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 				break
 			}
 		}
-		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, false})
+		// "SVR cyber actors, also known as APT29": the service's own actors.
+		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, a.actorsOf(v, m.End)})
 	}
 	for _, u := range a.securityBureaus(v) {
 		if !inClaimant(u.Span) {
@@ -668,7 +669,14 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			inList := false
 			for _, b := range before {
 				for _, c := range after {
-					if isListGap(a.between(b.End, c.Start)) {
+					gap := a.between(b.End, c.Start)
+					// "Service (SKW), CERT Polska": skip an acronym in parentheses.
+					if strings.HasPrefix(gap, " (") {
+						if j := strings.IndexByte(gap, ')'); j > 0 {
+							gap = gap[j+1:]
+						}
+					}
+					if isListGap(gap) {
 						inList = true
 					}
 				}
@@ -1492,6 +1500,24 @@ func (a *analysis) negatedFor(v *sview, cands []sponsorCand) bool {
 			}
 		}
 		if !closed {
+			return true
+		}
+	}
+	return false
+}
+
+// actorsOf reports whether the words after position i name a body's own
+// actors: "(SVR) cyber actors", "hackers", "APT actors".
+func (a *analysis) actorsOf(v *sview, i int) bool {
+	rest := a.text[i:min(v.s.End, i+30)]
+	if strings.HasPrefix(rest, " (") {
+		if j := strings.IndexByte(rest, ')'); j > 0 {
+			rest = rest[j+1:]
+		}
+	}
+	rest = strings.ToLower(rest)
+	for _, w := range []string{" cyber actors", " actors", " hackers", " cyber operators", " operators", " apt actors", " threat actors", " cyber unit", " hacking unit", " hacking group"} {
+		if strings.HasPrefix(rest, w) {
 			return true
 		}
 	}

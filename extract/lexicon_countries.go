@@ -107,6 +107,9 @@ var countryForms = [][]string{
 
 // regionForms are groups of countries a text may name as one target.
 var regionForms = map[string]string{
+	"europe": "Europe", "western europe": "Western Europe", "eastern europe": "Eastern Europe", "asia": "Asia",
+	"asia-pacific": "Asia-Pacific", "asia pacific": "Asia-Pacific", "africa": "Africa", "north america": "North America",
+	"south america": "South America", "central asia": "Central Asia", "east asia": "East Asia", "south asia": "South Asia",
 	"european union": "European Union", "eu": "European Union", "nato": "NATO",
 	"southeast asia": "Southeast Asia", "south china sea": "South China Sea",
 	"middle east": "Middle East", "latin america": "Latin America",

@@ -68,7 +68,7 @@ var techniqueCues = map[string]string{
 	"process injection": "T1055", "injects": "T1055", "inject": "T1055", "injected": "T1055", "process hollowing": "T1055.012",
 	"reflective": "T1620", "reflectively": "T1620", "fileless": "T1620",
 	"uac bypass": "T1548.002", "bypass uac": "T1548.002", "user account control": "T1548.002",
-	"privilege escalation": "T1068", "escalate privileges": "T1068", "elevated privileges": "T1068",
+	"privilege escalation": "T1068", "escalated privileges": "T1068", "escalating privileges": "T1068", "escalate privileges": "T1068", "elevated privileges": "T1068",
 	"token manipulation": "T1134", "access token": "T1134",
 	"masquerade": "T1036", "masquerading": "T1036", "masquerades": "T1036", "disguised as": "T1036",
 	"renamed":      "T1036.003",

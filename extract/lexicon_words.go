@@ -60,7 +60,7 @@ var sectorHeads = map[string]bool{
 	"workers": true, "employees": true, "personnel": true, "centers": true, "centres": true, "labs": true,
 	"laboratories": true, "universities": true, "programs": true, "programmes": true, "supply": true,
 	"hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
-	"platforms": true, "platform": true, "missions": true, "mission": true, "posts": true,
+	"platforms": true, "platform": true, "association": true, "associations": true, "missions": true, "mission": true, "posts": true,
 }
 
 // estimative maps estimative wording to a confidence, STIX 2.1 appendix A and
