@@ -331,6 +331,14 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	pairs := pairSponsors(groups, groupSpans, cands, coref)
 	a.pending = nil
 	for _, p := range pairs {
+		// A sponsor from another country than the one the reference data
+		// gives the group is a misreading ("the FBI, NSA and NCSC assess
+		// that SVR actors ..."), not a claim.
+		if p.g.kbIndex >= 0 && p.s.country != "" {
+			if cc := a.x.facts.Groups[p.g.kbIndex].Country; cc != "" && cc != p.s.country {
+				continue
+			}
+		}
 		sp := a.sponsor(p.s)
 		sp.ev = appendEv(sp.ev, v.s.Span)
 		if sp.country != "" {
