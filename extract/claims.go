@@ -689,6 +689,20 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 					}
 				}
 			}
+			// Speakers listed before the comma too ("The FBI, CISA, NSA, ...
+			// and the NCSC assess"): one long subject.
+			sort.Slice(before, func(i, j int) bool { return before[i].Start < before[j].Start })
+			for i := 1; i < len(before); i++ {
+				gap := a.between(before[i-1].End, before[i].Start)
+				if strings.HasPrefix(gap, " (") {
+					if j := strings.IndexByte(gap, ')'); j > 0 {
+						gap = gap[j+1:]
+					}
+				}
+				if isListGap(gap) {
+					inList = true
+				}
+			}
 			if len(after) > 0 && !inList {
 				cs = after
 			}
