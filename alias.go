@@ -122,6 +122,15 @@ func (c *AliasClaim) Other(norm string) string {
 	return c.NormA
 }
 
+// OtherName is the other name of the claim as it was written, beside the
+// name whose normal form is norm.
+func (c *AliasClaim) OtherName(norm string) string {
+	if c.NormA == norm {
+		return c.B
+	}
+	return c.A
+}
+
 // Validate checks a new claim and fills NormA and NormB. Returns EINVALID
 // for an unknown kind, a missing name, two names with the same normal form,
 // or a name, author or note that is too long.
@@ -224,10 +233,7 @@ func ResolveName(ctx context.Context, s Store, name string) ([]*AliasCandidate, 
 		if err != nil {
 			return nil, err
 		}
-		via := cl.A
-		if cl.NormA == norm {
-			via = cl.B
-		}
+		via := cl.OtherName(norm)
 		for _, o := range other {
 			if at[o.GroupKey] != nil {
 				continue
@@ -249,10 +255,7 @@ func ResolveName(ctx context.Context, s Store, name string) ([]*AliasCandidate, 
 		if err != nil {
 			return nil, err
 		}
-		via := cl.A
-		if cl.NormA == norm {
-			via = cl.B
-		}
+		via := cl.OtherName(norm)
 		for _, o := range other {
 			c := at[o.GroupKey]
 			if c == nil || c.SplitBy != 0 || NormalizeName(c.Group) == norm {

@@ -233,37 +233,22 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 			objs[o.Object.ID] = o.Object
 		}
 	}
-	name2 := func(id string) string {
-		if o := objs[id]; o != nil && o.Name != "" {
-			return o.Name
-		}
-		return id
-	}
-	reportRef := func(id string) *ReportRef {
-		o := objs[id]
-		if o == nil {
-			return &ReportRef{ID: id, Name: id}
-		}
-		rr := &ReportRef{ID: id, Name: o.Name, Published: o.Published}
-		if len(o.ExternalReferences) > 0 {
-			rr.URL = o.ExternalReferences[0].URL
-		}
-		return rr
-	}
+	// The claimants, sponsors and reports are named as the query graph names them.
+	refs := &graph{objs: objs}
 	claimants := map[string]bool{}
 	sponsorCountries := map[string]bool{}
 	seenSponsor := map[string]bool{}
 	for _, r := range out {
 		switch r.RelationshipType {
 		case "attributed-to":
-			c := &Claim{ID: r.ID, Claimant: name2(r.CreatedByRef), Group: g.Name, Sponsor: name2(r.TargetRef),
+			c := &Claim{ID: r.ID, Claimant: refs.name(r.CreatedByRef), Group: g.Name, Sponsor: refs.name(r.TargetRef),
 				Confidence: r.Confidence, Hedge: r.Hedge, Date: r.Created}
 			seenRep := map[string]bool{}
 			for _, e := range r.Evidence {
 				c.Quotes = append(c.Quotes, e.Quote)
 				if !seenRep[e.ReportRef] {
 					seenRep[e.ReportRef] = true
-					rr := reportRef(e.ReportRef)
+					rr := refs.reportRef(e.ReportRef)
 					c.Reports = append(c.Reports, rr)
 					if rr.Published != "" {
 						c.Date = rr.Published
@@ -331,7 +316,7 @@ func BuildDossier(ctx context.Context, s Store, name string) (*Dossier, error) {
 	d.Consensus.Disagreement = len(sponsorCountries) > 1
 	for id := range reportIDs {
 		if objs[id] != nil {
-			d.Reports = append(d.Reports, reportRef(id))
+			d.Reports = append(d.Reports, refs.reportRef(id))
 		}
 	}
 	// reportIDs is a map: order reports fully, so that a dossier always

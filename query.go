@@ -90,9 +90,10 @@ func loadGraph(ctx context.Context, s Store, groups []*stix.Object) (*graph, err
 			need[e.ReportRef] = true
 		}
 	}
-	for _, r := range out {
-		g.out[r.SourceRef] = append(g.out[r.SourceRef], r)
-		need[r.TargetRef] = true
+	// needRel marks what a relationship names besides the group: the object
+	// at its other end, its claimant and its reports.
+	needRel := func(r *stix.Object, other string) {
+		need[other] = true
 		if r.CreatedByRef != "" {
 			need[r.CreatedByRef] = true
 		}
@@ -100,15 +101,13 @@ func loadGraph(ctx context.Context, s Store, groups []*stix.Object) (*graph, err
 			need[e.ReportRef] = true
 		}
 	}
+	for _, r := range out {
+		g.out[r.SourceRef] = append(g.out[r.SourceRef], r)
+		needRel(r, r.TargetRef)
+	}
 	for _, r := range in {
 		g.in[r.TargetRef] = append(g.in[r.TargetRef], r)
-		need[r.SourceRef] = true
-		if r.CreatedByRef != "" {
-			need[r.CreatedByRef] = true
-		}
-		for _, e := range r.Evidence {
-			need[e.ReportRef] = true
-		}
+		needRel(r, r.SourceRef)
 	}
 	if err := g.fetch(ctx, s, need); err != nil {
 		return nil, err
