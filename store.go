@@ -260,6 +260,19 @@ type ObjectFilter struct {
 	KeysOnly bool
 }
 
+// VersionChoice is the Versions the filter asks for, with the empty default
+// spelled out: VersionLast, or VersionAll with AllVersions.
+func (f ObjectFilter) VersionChoice() []string {
+	switch {
+	case len(f.Versions) > 0:
+		return f.Versions
+	case f.AllVersions:
+		return []string{VersionAll}
+	default:
+		return []string{VersionLast}
+	}
+}
+
 // RelationshipFilter selects stored relationships (newest versions). Zero
 // fields do not filter.
 type RelationshipFilter struct {

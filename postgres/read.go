@@ -139,13 +139,7 @@ func rawColumn(f aptgraph.ObjectFilter) string {
 // versionFilter adds f's choice of versions to q; last and first are the
 // conditions that select the newest and the oldest version of an object.
 func versionFilter(q *query, f aptgraph.ObjectFilter, last, first string) error {
-	versions := f.Versions
-	if len(versions) == 0 {
-		versions = []string{aptgraph.VersionLast}
-		if f.AllVersions {
-			versions = []string{aptgraph.VersionAll}
-		}
-	}
+	versions := f.VersionChoice()
 	var conds []string
 	var keys []string
 	for _, v := range versions {
