@@ -403,6 +403,22 @@ type Store interface {
 	Close() error
 }
 
+// WriteFeed is a Store that hears of the committed writes of every process
+// sharing it (PostgreSQL, through LISTEN and NOTIFY). A cache of what the
+// store holds can then trust its copy until the count moves, instead of
+// asking the store on every use whether anything changed.
+type WriteFeed interface {
+	// WriteCount returns a count that rises after each committed write
+	// that adds versions or collection members: at once for the writes of
+	// this Store, and as soon as the notice arrives (milliseconds on one
+	// network) for those of other processes. live is false while the
+	// store cannot promise that, as before its listening connection is up
+	// or after it broke; callers must then read the store as they would
+	// without a feed. The count also rises whenever live turns true again,
+	// since notices may have been missed in between.
+	WriteCount() (n uint64, live bool)
+}
+
 // EncodeObject returns the JSON a store keeps for o: its own encoding, with
 // the properties stix.Object does not type compacted, and no more than that.
 // json.Marshal would also re-compact the whole of the marshaller's output, a

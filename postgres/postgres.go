@@ -37,6 +37,7 @@ var migrations embed.FS
 type Store struct {
 	pool    *pgxpool.Pool
 	collIDs collectionIDs // collection ids by key, for Objects
+	feed    writeFeed     // see WriteCount
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time
@@ -45,7 +46,10 @@ type Store struct {
 	beforeCommit func() error
 }
 
-var _ aptgraph.Store = (*Store)(nil)
+var (
+	_ aptgraph.Store     = (*Store)(nil)
+	_ aptgraph.WriteFeed = (*Store)(nil)
+)
 
 // Open connects to the PostgreSQL database that dsn names (a URL,
 // postgres://user@host:port/db?sslmode=..., or key=value pairs; a
@@ -71,6 +75,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
+	s.feed.stop()
 	s.pool.Close()
 	return nil
 }

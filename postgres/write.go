@@ -48,12 +48,24 @@ func (s *Store) Write(ctx context.Context, b *aptgraph.Batch) (*aptgraph.WriteRe
 	if err := p.save(ctx, tx); err != nil {
 		return nil, err
 	}
+	changed := len(p.rows) > 0 || len(p.additions) > 0
+	if changed {
+		// Delivered at commit, to the listeners of every process (see
+		// WriteCount).
+		if _, err := tx.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', current_schema())`); err != nil {
+			return nil, FormatError(fmt.Errorf("write: notify: %w", err))
+		}
+	}
 	if s.beforeCommit != nil {
 		if err := s.beforeCommit(); err != nil {
 			return nil, err
 		}
 	}
-	if err := tx.Commit(ctx); err != nil {
+	err = tx.Commit(ctx)
+	if changed {
+		s.feed.wrote() // even when the commit's outcome is unknown
+	}
+	if err != nil {
 		return nil, FormatError(fmt.Errorf("commit write: %w", err))
 	}
 	return &res, nil

@@ -42,13 +42,33 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, eng engine)) {
 	}
 }
 
+// places holds where each store opened by a test lives (a file or a DSN),
+// for reopen.
+var places sync.Map // aptgraph.Store → func(testing.TB) aptgraph.Store
+
+// reopen opens a second store on what st stores, as another process would.
+func reopen(t testing.TB, st aptgraph.Store) aptgraph.Store {
+	t.Helper()
+	open, ok := places.Load(st)
+	if !ok {
+		t.Fatal("reopen: the store was not opened by openSQLite or openPostgres")
+	}
+	return open.(func(testing.TB) aptgraph.Store)(t)
+}
+
 func openSQLite(t testing.TB) aptgraph.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), t.TempDir()+"/aptgraph.db")
-	if err != nil {
-		t.Fatal(err)
+	path := t.TempDir() + "/aptgraph.db"
+	open := func(t testing.TB) aptgraph.Store {
+		st, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
 	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
+	places.Store(st, open)
 	return st
 }
 
@@ -84,15 +104,22 @@ func openPostgres(t testing.TB) aptgraph.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	st, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
+	open := func(t testing.TB) aptgraph.Store {
+		st, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
 	}
+	// Registered first, so that it runs last: after every store on the
+	// schema is closed.
 	t.Cleanup(func() {
-		st.Close()
 		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
 			t.Errorf("drop schema: %v", err)
 		}
 	})
+	st := open(t)
+	places.Store(st, open)
 	return st
 }

@@ -35,6 +35,12 @@ import (
 // after a write of another process (a TLP re-marking included) by default;
 // with an interval, at most that long after it.
 //
+// A store that implements aptgraph.WriteFeed (PostgreSQL) spares those
+// reads: while its feed is live, the marker is read again only once the
+// feed's count has moved, so a cached page costs no query at all, and a
+// write of another process is seen as soon as its notice arrives
+// (milliseconds), whatever the interval.
+//
 // Entries of different clearances never meet: MaxTLP is in the key, and
 // the token and its right to read the collection are checked before the
 // cache is consulted. The size is bounded by bytes, least recently used
@@ -61,13 +67,22 @@ type pageCache struct {
 	colls map[string]*markerState // newest addition Seq, by collection id
 }
 
-// markerState is a Seq as last read, when, and the forced count then.
+// markerState is a Seq as last read, when, and the forced and feed
+// counts then.
 type markerState struct {
 	mu     sync.Mutex
 	seq    int64
 	read   bool
 	at     time.Time
 	forced uint64
+	feed   uint64
+}
+
+// feedState is what a store that implements aptgraph.WriteFeed says at the
+// start of a request.
+type feedState struct {
+	n    uint64
+	live bool
 }
 
 // marker identifies the state of the store a page was read from.
@@ -142,13 +157,17 @@ func (c *pageCache) marker(ctx context.Context, st aptgraph.Store, coll string) 
 		c.colls[coll] = ms
 	}
 	c.vmu.Unlock()
-	v, err := c.refresh(ctx, &c.vseq, func(after int64) (int64, bool, error) {
+	var feed feedState
+	if wf, ok := st.(aptgraph.WriteFeed); ok {
+		feed.n, feed.live = wf.WriteCount()
+	}
+	v, err := c.refresh(ctx, &c.vseq, feed, func(after int64) (int64, bool, error) {
 		return firstAfter(ctx, st, aptgraph.ObjectFilter{AfterSeq: after})
 	})
 	if err != nil {
 		return marker{}, err
 	}
-	m, err := c.refresh(ctx, ms, func(after int64) (int64, bool, error) {
+	m, err := c.refresh(ctx, ms, feed, func(after int64) (int64, bool, error) {
 		return firstAfter(ctx, st, aptgraph.ObjectFilter{Collection: coll, AfterSeq: after})
 	})
 	if err != nil {
@@ -158,21 +177,25 @@ func (c *pageCache) marker(ctx context.Context, st aptgraph.Store, coll string) 
 }
 
 // refresh returns the Seq of ms, reading the newest one from the store
-// when it is due. The lock is held over the read, so that concurrent
-// requests wait for one read rather than each making their own.
-func (c *pageCache) refresh(ctx context.Context, ms *markerState, first func(after int64) (int64, bool, error)) (int64, error) {
+// when it is due: when a write of this server or, by the store's live
+// write feed, of any process came after the last read, or, without a live
+// feed, when the interval has passed (at once with interval zero). The
+// lock is held over the read, so that concurrent requests wait for one
+// read rather than each making their own.
+func (c *pageCache) refresh(ctx context.Context, ms *markerState, feed feedState, first func(after int64) (int64, bool, error)) (int64, error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	forced := c.forced.Load()
 	now := time.Now()
-	if ms.read && ms.forced == forced && c.interval > 0 && now.Sub(ms.at) < c.interval {
+	if ms.read && ms.forced == forced && ms.feed == feed.n &&
+		(feed.live || c.interval > 0 && now.Sub(ms.at) < c.interval) {
 		return ms.seq, nil
 	}
 	seq, err := newestFrom(ms.seq, first)
 	if err != nil {
 		return 0, err
 	}
-	ms.seq, ms.read, ms.at, ms.forced = seq, true, now, forced
+	ms.seq, ms.read, ms.at, ms.forced, ms.feed = seq, true, now, forced, feed.n
 	return seq, nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aptgraph/aptgraph"
-	"github.com/aptgraph/aptgraph/sqlite"
 	"github.com/aptgraph/aptgraph/stix"
 	"github.com/aptgraph/aptgraph/taxii"
 )
@@ -24,7 +23,15 @@ func TestPageCache(t *testing.T) {
 	}{
 		{"CachedPageEqualsUncachedByteForByte", testCacheSameBytes},
 		{"PostInvalidates", testCachePostInvalidates},
-		{"OtherWriterSeenWithinInterval", testCacheOtherWriter},
+		{"OtherWriterSeenWithinInterval", func(t *testing.T, eng engine) {
+			const interval = 100 * time.Millisecond
+			testCacheOtherWriter(t, eng, interval, interval+50*time.Millisecond)
+		}},
+		{"OtherWriterSeenByWriteFeed", func(t *testing.T, eng engine) {
+			// An interval far longer than the test: only the store's
+			// write feed can tell the server of the other writer.
+			testCacheOtherWriter(t, eng, time.Hour, 2*time.Second)
+		}},
 		{"ClearancesNeverShareEntries", testCacheClearances},
 		{"SizeBound", testCacheSizeBound},
 		{"ETag304", testCacheETag},
@@ -123,31 +130,22 @@ func testCachePostInvalidates(t *testing.T, eng engine) {
 	}
 }
 
-func testCacheOtherWriter(t *testing.T, eng engine) {
-	const interval = 100 * time.Millisecond
-	var path string
-	st := eng.open
-	if eng.name == "sqlite" {
-		path = t.TempDir() + "/aptgraph.db"
-		st = func(t testing.TB) aptgraph.Store {
-			s, err := sqlite.Open(context.Background(), path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
+// testCacheOtherWriter checks that writes of another process, a new
+// object and a TLP raised in another collection, are served within bound
+// by a server that checks its markers every interval.
+func testCacheOtherWriter(t *testing.T, eng engine, interval, bound time.Duration) {
+	st := eng.open(t)
+	wf, feed := st.(aptgraph.WriteFeed)
+	if interval > bound && !feed {
+		t.Skipf("%s has no write feed", eng.name)
 	}
-	e := newEnvOn(t, st(t), taxii.ServerOptions{CacheCheckInterval: interval})
+	e := newEnvOn(t, st, taxii.ServerOptions{CacheCheckInterval: interval})
+	if feed {
+		waitLive(t, wf)
+	}
 	fill(e, 3, stix.TLPGreen)
 	e.snapshot(e.rw)
-	// Another process: on SQLite a second store on the same file; on
-	// PostgreSQL the server's store is written directly, which the
-	// server does not see either.
-	other := e.store
-	if eng.name == "sqlite" {
-		other = st(t) // a second store on the same file
-	}
+	other := reopen(t, st) // another process
 	m := malware("other", stix.TLPGreen)
 	if _, err := other.Write(context.Background(), &aptgraph.Batch{Objects: []*stix.Object{m}, Collection: e.coll.ID}); err != nil {
 		t.Fatal(err)
@@ -158,7 +156,7 @@ func testCacheOtherWriter(t *testing.T, eng engine) {
 		if bytes.Contains(b, []byte(m.ID)) {
 			break
 		}
-		if time.Since(written) > interval+50*time.Millisecond {
+		if time.Since(written) > bound {
 			t.Fatalf("the other writer's object is not served %v after the write", time.Since(written))
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -189,7 +187,7 @@ func testCacheOtherWriter(t *testing.T, eng engine) {
 		if !bytes.Contains(b, []byte(rel.ID)) {
 			break
 		}
-		if time.Since(written) > interval+50*time.Millisecond {
+		if time.Since(written) > bound {
 			t.Fatalf("a relationship to an object re-marked red elsewhere is served %v after the write", time.Since(written))
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -279,5 +277,18 @@ func testCacheETag(t *testing.T, eng engine) {
 	e.mustPost(e.rw, malware("new", stix.TLPGreen))
 	if code, h, _ := e.do(http.MethodGet, e.resource("objects", ""), e.rw, nil, "If-None-Match", tag); code != http.StatusOK || h.Get("ETag") == tag {
 		t.Errorf("after a POST: status %d, ETag %q (was %q), want 200 and a new tag", code, h.Get("ETag"), tag)
+	}
+}
+
+// waitLive waits until the store's write feed is live.
+func waitLive(t *testing.T, wf aptgraph.WriteFeed) {
+	t.Helper()
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		if _, live := wf.WriteCount(); live {
+			return
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatal("the write feed is not live after 5 s")
+		}
 	}
 }
