@@ -22,6 +22,11 @@ type tlpCache struct {
 	tlp     map[string]stix.TLP
 	lastSeq int64 // every version up to this Seq is accounted for
 	started bool
+	// feed is the store's write count (aptgraph.WriteFeed) read before the
+	// last catch-up: while the feed is live and the count has not moved,
+	// nothing was written since, and the catch-up's query is skipped.
+	feed   uint64
+	feedOK bool
 }
 
 // maxCached bounds the ids remembered; past it the cache starts over.
@@ -34,6 +39,26 @@ const feedChunk = 5000
 // On first use it finds the newest Seq instead, so that it never reads the
 // whole store.
 func (c *tlpCache) catchUp(ctx context.Context, st aptgraph.Store) error {
+	wf, ok := st.(aptgraph.WriteFeed)
+	if !ok {
+		return c.readFeed(ctx, st)
+	}
+	// The count is read before the catch-up, so that a write committed
+	// during it moves the count past this one.
+	n, live := wf.WriteCount()
+	if live && c.feedOK && n == c.feed {
+		return nil
+	}
+	c.feedOK = false
+	if err := c.readFeed(ctx, st); err != nil {
+		return err
+	}
+	c.feed, c.feedOK = n, live
+	return nil
+}
+
+// readFeed reads the versions written since the last look (see catchUp).
+func (c *tlpCache) readFeed(ctx context.Context, st aptgraph.Store) error {
 	if !c.started {
 		seq, err := newestSeq(ctx, st)
 		if err != nil {
