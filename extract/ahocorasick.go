@@ -7,14 +7,12 @@ type matcher struct {
 	class    [256]uint8 // byte -> alphabet class; 0 = a byte no pattern uses
 	verify   []bool     // per pattern: it holds bytes of the shared class, so a hit must be checked
 	nclass   int
-	next     []int32   // state*nclass + class -> state (negated when it has outputs); nil when next16 is used
-	next16   []uint16  // the same table for automata of at most 65,536 states, half the size
-	hasOut   []uint64  // bit per state: it has outputs (with next16)
-	depth    []uint16  // trie depth of each state: a transition is a trie edge when it goes one deeper
-	low16    []uint16  // with a wide table: the rows of the first 65,535 states in 16 bits, 0xffff where the target is beyond
-	starts   [256]bool // bytes some pattern starts with, case folded
-	out      []int32   // state -> first output index into outs, -1 if none
-	outs     []acOut   // linked list of outputs per state
+	next     []int32  // state*nclass + class -> state (negated when it has outputs); nil when next16 is used
+	next16   []uint16 // the same table for automata of at most 65,536 states, half the size
+	hasOut   []uint64 // bit per state: it has outputs (with next16)
+	trie     wordTrie // the goto function alone, for walks from word starts
+	out      []int32  // state -> first output index into outs, -1 if none
+	outs     []acOut  // linked list of outputs per state
 	patterns []string
 }
 
@@ -88,9 +86,8 @@ func newMatcher(patterns []string) *matcher {
 
 	// Trie.
 	type node struct {
-		fail  int32
-		out   int32
-		depth int32
+		fail int32
+		out  int32
 	}
 	nodes := []node{{out: -1}}
 	next := make([]int32, n) // root row; -1 = absent
@@ -107,7 +104,7 @@ func newMatcher(patterns []string) *matcher {
 			t := next[int(s)*n+int(c)]
 			if t < 0 {
 				t = int32(len(nodes))
-				nodes = append(nodes, node{out: -1, depth: nodes[s].depth + 1})
+				nodes = append(nodes, node{out: -1})
 				for k := 0; k < n; k++ {
 					next = append(next, -1)
 				}
@@ -118,6 +115,13 @@ func newMatcher(patterns []string) *matcher {
 		m.outs = append(m.outs, acOut{pattern: int32(pi), length: int32(len(p)), link: nodes[s].out})
 		nodes[s].out = int32(len(m.outs) - 1)
 	}
+	// The head of each state's own outputs stays its head below: the
+	// breadth-first pass only appends the failure state's outputs after it.
+	ownOut := make([]int32, len(nodes))
+	for i, nd := range nodes {
+		ownOut[i] = nd.out
+	}
+	m.trie = newWordTrie(patterns, next, n, ownOut, &m.class)
 
 	// Breadth-first: failure links, output links, and the full table.
 	queue := make([]int32, 0, len(nodes))
@@ -159,19 +163,8 @@ func newMatcher(patterns []string) *matcher {
 		}
 	}
 	m.out = make([]int32, len(nodes))
-	m.depth = make([]uint16, len(nodes))
 	for i, nd := range nodes {
 		m.out[i] = nd.out
-		m.depth[i] = uint16(min(nd.depth, 0xffff))
-	}
-	for _, p := range patterns {
-		if p != "" {
-			c := p[0]
-			m.starts[c] = true
-			if c >= 'a' && c <= 'z' {
-				m.starts[c-'a'+'A'] = true
-			}
-		}
 	}
 	// Mark transitions into states with outputs by negating them, so the scan
 	// loop reads only the table for the common case of no output.
@@ -180,7 +173,6 @@ func newMatcher(patterns []string) *matcher {
 			next[i] = -t - 1
 		}
 	}
-	// hasOut is kept for every state: the word-start walk reads it.
 	m.hasOut = make([]uint64, (len(nodes)+63)/64)
 	for i := range nodes {
 		if m.out[i] >= 0 {
@@ -198,20 +190,6 @@ func newMatcher(patterns []string) *matcher {
 		return m
 	}
 	m.next = next
-	// The states a walk from a word start visits are mostly shallow, and
-	// breadth-first numbering puts those first: keep their rows in 16 bits.
-	rows := min(len(nodes), 0xffff)
-	m.low16 = make([]uint16, rows*n)
-	for i := range m.low16 {
-		t := next[i]
-		if t < 0 {
-			t = -t - 1
-		}
-		if t >= 0xffff {
-			t = 0xffff
-		}
-		m.low16[i] = uint16(t)
-	}
 	return m
 }
 
@@ -354,100 +332,178 @@ func (m *matcher) findInterleaved(text string, fn func(acMatch)) {
 	}
 }
 
+// wordTrie is the automaton's trie alone, its goto function without the
+// failure transitions: a walk from a word start only follows trie edges.
+// It is laid out for such walks. Nodes are numbered depth first, so a node's
+// first child comes right after it, and the long single-child chains most
+// patterns end in lie in consecutive memory; the few nodes with many
+// children (the shallow ones mostly) have a row of the full table. The whole
+// trie (about 1 MB for the gazetteer) loads far fewer cache lines per walk
+// than the full table (some 12 MB), whose every step is a load elsewhere.
+type wordTrie struct {
+	root   [256]int32 // byte -> child of the root, -1 where no pattern starts with the byte (case folded)
+	nodes  []trieNode
+	edges  []uint32 // children of nodes with a few: child<<8 | class, sorted by class
+	rows   []int32  // children of nodes with many: a row of class -> child or -1 per node
+	nclass int
+}
+
+type trieNode struct {
+	kids  uint32 // with several children, where they start in edges or rows
+	out   int32  // first output in matcher.outs of a pattern ending at this node, -1 if none
+	label uint8  // class of the edge into the node
+	nkids uint8  // how many children; denseKids when the node has a row
+}
+
+// denseKids marks a node whose children are in a row of wordTrie.rows; nodes
+// with at least minDenseKids children get one, as scanning their children
+// would cost more than the load.
+const (
+	denseKids    = 0xff
+	minDenseKids = 5
+)
+
+// newWordTrie lays out the trie held in next (state*n + class -> child, -1
+// where there is none); ownOut is the head of each state's own outputs.
+func newWordTrie(patterns []string, next []int32, n int, ownOut []int32, class *[256]uint8) wordTrie {
+	t := wordTrie{nclass: n}
+	children := func(s int32, fn func(c int, child int32)) {
+		for c := 0; c < n; c++ {
+			if child := next[int(s)*n+c]; child >= 0 {
+				fn(c, child)
+			}
+		}
+	}
+	// Number the states in preorder, smallest class first.
+	order := make([]int32, 0, len(ownOut)) // new number -> state
+	id := make([]int32, len(ownOut))       // state -> new number
+	stack := []int32{0}
+	var kids []int32
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		id[s] = int32(len(order))
+		order = append(order, s)
+		kids = kids[:0]
+		children(s, func(_ int, child int32) { kids = append(kids, child) })
+		for i := len(kids) - 1; i >= 0; i-- {
+			stack = append(stack, kids[i])
+		}
+	}
+	t.nodes = make([]trieNode, len(order))
+	for k, s := range order {
+		nd := &t.nodes[k]
+		nd.out = ownOut[s]
+		var edges []uint32
+		children(s, func(c int, child int32) {
+			t.nodes[id[child]].label = uint8(c)
+			edges = append(edges, uint32(id[child])<<8|uint32(c))
+		})
+		switch {
+		case len(edges) >= minDenseKids:
+			nd.nkids = denseKids
+			nd.kids = uint32(len(t.rows))
+			for c := 0; c < n; c++ {
+				t.rows = append(t.rows, -1)
+			}
+			for _, e := range edges {
+				t.rows[int(nd.kids)+int(e&0xff)] = int32(e >> 8)
+			}
+		case len(edges) > 1:
+			nd.nkids = uint8(len(edges))
+			nd.kids = uint32(len(t.edges))
+			t.edges = append(t.edges, edges...)
+		default:
+			nd.nkids = uint8(len(edges)) // a single child is the next node
+		}
+	}
+	// The root's row by byte. Only bytes that begin a pattern start a walk
+	// (a byte of the shared class may not).
+	for i := range t.root {
+		t.root[i] = -1
+	}
+	for _, p := range patterns {
+		if p == "" {
+			continue
+		}
+		c := p[0]
+		child := t.child(0, class[c])
+		t.root[c] = child
+		if c >= 'a' && c <= 'z' {
+			t.root[c-'a'+'A'] = child
+		}
+	}
+	return t
+}
+
+// child returns the child of node s along class c, or -1.
+func (t *wordTrie) child(s int32, c uint8) int32 {
+	nd := &t.nodes[s]
+	switch nd.nkids {
+	case 0:
+		return -1
+	case 1:
+		if t.nodes[s+1].label == c {
+			return s + 1
+		}
+		return -1
+	case denseKids:
+		return t.rows[int(nd.kids)+int(c)]
+	}
+	for _, e := range t.edges[nd.kids : nd.kids+uint32(nd.nkids)] {
+		if l := uint8(e); l >= c {
+			if l == c {
+				return int32(e >> 8)
+			}
+			break
+		}
+	}
+	return -1
+}
+
 // findAtWordStarts reports the occurrences that start at a word boundary:
 // where the byte before is not a letter or digit, or the first byte is not
 // one. Those are the only ones a caller that checks word boundaries keeps,
-// and walking the trie from each such start touches far fewer table rows
-// than running the automaton over every byte. Order is by start.
+// and walking the trie from each such start touches far less memory than
+// running the automaton over every byte. Order is by start, then by end.
 func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
-	if m.next16 == nil {
-		m.findAtWordStartsWide(text, fn)
-		return
-	}
-	n := uint32(m.nclass)
-	next, hasOut, class, depth := m.next16, m.hasOut, &m.class, m.depth
+	t, class := &m.trie, &m.class
 	prevWord := false
 	for p := 0; p < len(text); p++ {
 		c := text[p]
 		word := isWordByte(c)
-		startHere := (!prevWord || !word) && m.starts[c]
+		atBoundary := !prevWord || !word
 		// After a non-ASCII byte a word may start (the boundary check lets
 		// names follow letters of other scripts).
 		prevWord = word && c < 0x80
-		if !startHere {
+		if !atBoundary {
 			continue
 		}
-		s := uint32(0)
-		for i := p; i < len(text); i++ {
-			t := uint32(next[s*n+uint32(class[text[i]])])
-			if uint32(depth[t]) != uint32(depth[s])+1 {
-				break // off the trie: no pattern starting at p goes on
+		s := t.root[c]
+		for i := p; s >= 0; {
+			if o := t.nodes[s].out; o >= 0 {
+				m.emitOwn(text, o, p, i+1, fn)
 			}
-			s = t
-			if hasOut[s>>6]&(1<<(s&63)) == 0 {
-				continue
+			if i++; i == len(text) {
+				break
 			}
-			for o := m.out[s]; o >= 0; o = m.outs[o].link {
-				e := m.outs[o]
-				if int(e.length) != i+1-p {
-					continue // a shorter pattern, starting later: its own walk reports it
-				}
-				if m.verify[e.pattern] && !equalFoldASCII(text[p:i+1], m.patterns[e.pattern]) {
-					continue
-				}
-				fn(acMatch{Pattern: int(e.pattern), Start: p, End: i + 1})
-			}
+			s = t.child(s, class[text[i]])
 		}
 	}
 }
 
-// findAtWordStartsWide is findAtWordStarts over the 32-bit table, whose
-// entries are negated where the target state has outputs.
-func (m *matcher) findAtWordStartsWide(text string, fn func(acMatch)) {
-	n := int32(m.nclass)
-	next, class, depth, low16, hasOut := m.next, &m.class, m.depth, m.low16, m.hasOut
-	rows := int32(len(low16)) / n
-	prevWord := false
-	for p := 0; p < len(text); p++ {
-		c := text[p]
-		word := isWordByte(c)
-		startHere := (!prevWord || !word) && m.starts[c]
-		prevWord = word && c < 0x80
-		if !startHere {
+// emitOwn reports the patterns of output list o that span text[start:end]
+// exactly: a node's own patterns come first in its list, and the shorter
+// ones after them start later, so their own walks report them.
+func (m *matcher) emitOwn(text string, o int32, start, end int, fn func(acMatch)) {
+	for ; o >= 0; o = m.outs[o].link {
+		e := m.outs[o]
+		if int(e.length) != end-start {
+			return
+		}
+		if m.verify[e.pattern] && !equalFoldASCII(text[start:end], m.patterns[e.pattern]) {
 			continue
 		}
-		s := int32(0)
-		for i := p; i < len(text); i++ {
-			c := int32(class[text[i]])
-			var t int32
-			if s < rows {
-				t = int32(low16[s*n+c])
-			} else {
-				t = 0xffff
-			}
-			if t == 0xffff {
-				t = next[s*n+c]
-				if t < 0 {
-					t = -t - 1
-				}
-			}
-			if depth[t] != depth[s]+1 {
-				break
-			}
-			s = t
-			if hasOut[s>>6]&(1<<(uint(s)&63)) == 0 {
-				continue
-			}
-			for o := m.out[s]; o >= 0; o = m.outs[o].link {
-				e := m.outs[o]
-				if int(e.length) != i+1-p {
-					continue
-				}
-				if m.verify[e.pattern] && !equalFoldASCII(text[p:i+1], m.patterns[e.pattern]) {
-					continue
-				}
-				fn(acMatch{Pattern: int(e.pattern), Start: p, End: i + 1})
-			}
-		}
+		fn(acMatch{Pattern: int(e.pattern), Start: start, End: end})
 	}
 }

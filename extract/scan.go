@@ -16,9 +16,17 @@ type mention struct {
 	name string // the name as found (pattern finds) or as written
 }
 
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
-}
+// isWordByte reports whether c is an ASCII letter or digit or a byte of a
+// non-ASCII character. It reads a table: the comparisons it stands for are
+// hard to predict in prose, and the dictionary scan asks for every byte.
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	return t
+}()
 
 // boundaryOK reports whether text[s:e] stands as whole words.
 func boundaryOK(text string, s, e int) bool {
