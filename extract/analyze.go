@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,6 +172,7 @@ func (a *analysis) run() {
 	extra := findCodeNames(a.text)
 	extra = append(extra, animalNames(a.text, a.cues)...)
 	extra = append(extra, findColourNames(a.text)...)
+	extra = append(extra, definedAcronyms(a.text, a.ents)...)
 	a.ents = mergeMentions(a.ents, extra)
 	a.sents = splitSentences(a.text)
 	a.groups = map[string]*group{}
@@ -457,9 +459,7 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		coref = true
 	}
 
-	if a.hasCue(v, kTitle) || a.hasCue(v, kReporting) || len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ") {
-		a.readPeople(v)
-	}
+	a.readPeople(v)
 	a.readClaims(v, groups, groupSpans, coref)
 	a.readTimes(v, groups)
 	a.readUses(v, groups)
@@ -734,7 +734,12 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 		return
 	}
 	l := v.low(a)
-	type found struct{ from, to int }
+	// life marks a date of the group's own life ("active since 2012"),
+	// which dates the group, never a campaign.
+	type found struct {
+		from, to int
+		life     bool
+	}
 	var fs []found
 	year := func(s string) int {
 		if len(s) < 4 {
@@ -763,9 +768,10 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 			if i < 0 {
 				break
 			}
-			off += i + len(p)
+			at := off + i
+			off = at + len(p)
 			if y := year(after(off)); y > 0 {
-				fs = append(fs, found{y, 0})
+				fs = append(fs, found{y, 0, lifeDate(p, l[:at])})
 			}
 		}
 	}
@@ -787,7 +793,7 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 					r := strings.TrimPrefix(rest, sep)
 					r = after(len(l) - len(r))
 					if y2 := year(r); y2 >= y1 {
-						fs = append(fs, found{y1, y2})
+						fs = append(fs, found{y1, y2, false})
 					}
 					break
 				}
@@ -797,7 +803,7 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 	if len(fs) == 0 {
 		return
 	}
-	campaign := strings.Contains(l, "campaign") || strings.Contains(l, "wave") || strings.Contains(l, "operation")
+	campaignWord := strings.Contains(l, "campaign") || strings.Contains(l, "wave") || strings.Contains(l, "operation")
 	what := strings.TrimSpace(a.text[v.s.Start:v.s.End])
 	var by *party
 	if len(v.claimants) > 0 {
@@ -806,6 +812,7 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 		by = a.lastClaimant[0]
 	}
 	for _, f := range fs {
+		campaign := campaignWord && !f.life
 		if len(groups) == 0 {
 			a.times = append(a.times, timeRange{what: what, from: f.from, to: f.to, campaign: campaign, ev: v.s.Span})
 			continue
@@ -820,6 +827,36 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 			a.times = append(a.times, timeRange{by: by, group: g, what: what, from: f.from, to: f.to, campaign: campaign, ev: v.s.Span})
 		}
 	}
+}
+
+// lifeDate reports whether the date phrase p, after the text before,
+// dates a group's life rather than an event: "active since", "has been
+// operating since", "emerged in".
+func lifeDate(p, before string) bool {
+	// "the campaign has been active since January 2023": the life of a
+	// campaign. The nearest noun before the phrase tells whose life.
+	near := before[max(0, len(before)-80):]
+	lastOf := func(ws ...string) int {
+		best := -1
+		for _, w := range ws {
+			best = max(best, strings.LastIndex(near, w))
+		}
+		return best
+	}
+	if lastOf("campaign", "wave", "operation") > lastOf("group", "actor", "hackers", "apt", "gang", "team") {
+		return false
+	}
+	switch p {
+	case "active in ", "first seen in ", "first observed in ", "emerged in ", "operating since ", "active since ":
+		return true
+	}
+	before = strings.TrimSuffix(strings.TrimRight(before, " "), " at least")
+	for _, w := range []string{"active", "operating", "operational", "around", "existed", "existence", "in operation", "tracked"} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // readUses links malware, tools and techniques to the groups in focus.
@@ -902,6 +939,37 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 					continue
 				}
 				a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
+			}
+		}
+	}
+	a.softwareBeforeNoun(v, groups)
+}
+
+// softwareBeforeNoun finds a new name used as the modifier of a word for
+// malware: "the UltraVNC remote administration tool", "a new PowGoop
+// loader". Only distinctive names count (inner capitals or digits), since
+// "the Windows backdoor" names a platform, not a family.
+func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
+	toks := v.tokens(a)
+	for i := 1; i+1 < len(toks); i++ {
+		t := toks[i]
+		if !t.isWord() || !distinctiveName(t.text) || a.knownName(v, t.Span) {
+			continue
+		}
+		switch strings.ToLower(toks[i-1].text) {
+		case "the", "a", "an", "its", "their", "new", "custom", "modified", "same":
+		default:
+			continue
+		}
+		// Up to three lower-case words, then the word for malware.
+		for k := i + 1; k < len(toks) && k <= i+4; k++ {
+			w := toks[k].text
+			if !toks[k].isWord() || w != strings.ToLower(w) {
+				break
+			}
+			if slices.Contains(malwareWords, w) {
+				a.addUse(v, groups, kSoftware, a.textSoftwareRef(t.text), mention{Span: t.Span, name: t.text})
+				break
 			}
 		}
 	}

@@ -216,6 +216,7 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	claimants, claimantSpans := a.claimants(v, gov)
 	v.claimantSpans = claimantSpans
 	v.claimants = claimants
+	a.confidenceAfter(v, claimants)
 	// One who denies is not the source of the claims that follow.
 	if len(claimants) > 0 && !a.hasCue(v, kNegation) {
 		a.lastClaimant = claimants
@@ -552,6 +553,56 @@ func (a *analysis) addClaim(by *party, g *group, s *sponsor, conf int, phrase st
 	c.ev = appendEv(c.ev, ev)
 }
 
+// attributionRefs name, in a later sentence, an attribution made before.
+var attributionRefs = []string{"the attribution", "this attribution", "that attribution", "the assessment",
+	"this assessment", "that assessment", "the judgment", "this judgment", "the judgement", "this judgement",
+	"the conclusion", "this conclusion", "the determination", "this determination", "the finding"}
+
+// confidenceAfter gives the confidence of a sentence that speaks of an
+// attribution made before ("the attribution was made with high
+// confidence") to the claims it speaks of: those of its own claimants, or
+// else the latest claims, when they carry no estimative wording yet.
+func (a *analysis) confidenceAfter(v *sview, claimants []*party) {
+	if len(a.claimList) == 0 || a.hasCue(v, kNegation) {
+		return
+	}
+	conf, phrase := a.confidence(v)
+	if conf < 0 {
+		return
+	}
+	low := v.low(a)
+	refers := false
+	for _, r := range attributionRefs {
+		if strings.Contains(low, r) {
+			refers = true
+			break
+		}
+	}
+	if !refers {
+		return
+	}
+	var target []*claim
+	for _, c := range a.claimList {
+		if slices.Contains(claimants, c.by) {
+			target = append(target, c)
+		}
+	}
+	if len(target) == 0 {
+		last := a.claimList[len(a.claimList)-1].by
+		for _, c := range a.claimList {
+			if c.by == last {
+				target = append(target, c)
+			}
+		}
+	}
+	for _, c := range target {
+		if c.confidence < 0 {
+			c.confidence, c.phrase = conf, phrase
+			c.ev = appendEv(c.ev, v.s.Span)
+		}
+	}
+}
+
 // confidence returns the estimative wording of a sentence, mapped to 0-100.
 func (a *analysis) confidence(v *sview) (int, string) {
 	best, bestLen, phrase := -1, 0, ""
@@ -628,8 +679,18 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		// Nearest the phrase first; a list goes on, anything after a
 		// comma that ends the list does not belong.
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
+		// The source stands in the phrase's own clause: in "According to
+		// the SSU, the group is a project of the FSB" the FSB is what is
+		// said, not who says it.
+		clauseEnd := w.End
+		if k := strings.IndexByte(a.text[from:w.End], ','); k >= 0 {
+			clauseEnd = from + k
+		}
 		prevEnd := -1
 		for _, c := range cs {
+			if prevEnd < 0 && c.Start > clauseEnd {
+				break
+			}
 			if prevEnd >= 0 && !isListGap(a.between(prevEnd, c.Start)) {
 				break
 			}
@@ -1404,6 +1465,7 @@ var stateCues = map[string]bool{
 	"acting for": true, "operating for": true, "affiliated with": true, "run by": true, "led by": true,
 	"tasked by": true, "with ties to": true, "with links to": true, "proxy for": true, "instrument of": true,
 	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
+	"in support of": true, "in the interests of": true, "in the interest of": true,
 }
 
 // victimNounBefore reports whether text ends with a noun for victims, so a

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unsafe"
 
 	"github.com/aptgraph/aptgraph"
@@ -146,7 +147,7 @@ func (a *analysis) vendorFallback() {
 	count := map[int32]int{}
 	first := map[int32]int{}
 	for _, m := range a.ents {
-		if m.kind == kBody && bodies[m.ref].Vendor {
+		if m.kind == kBody && bodies[m.ref].Vendor && !productAfter(a.text, m.End) {
 			if _, ok := first[m.ref]; !ok {
 				first[m.ref] = m.Start
 			}
@@ -163,6 +164,28 @@ func (a *analysis) vendorFallback() {
 		a.vendor = bodies[best].Name
 	}
 }
+
+// productAfter reports whether a vendor's name at end is the start of a
+// product's: "Microsoft Office", "Google Chrome", "Cisco IOS". A report
+// that names a vendor's product is about the product, not by the vendor;
+// the vendor's own teams ("Microsoft Threat Intelligence") still count.
+func productAfter(text string, end int) bool {
+	if end+2 > len(text) || text[end] != ' ' || text[end+1] < 'A' || text[end+1] > 'Z' {
+		return false
+	}
+	w := text[end+1:]
+	if i := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); i >= 0 {
+		w = w[:i]
+	}
+	return !vendorTeamWords[w]
+}
+
+// vendorTeamWords, after a vendor's name, name a part of the vendor that
+// publishes research.
+var vendorTeamWords = map[string]bool{"Threat": true, "Threats": true, "Security": true, "Intelligence": true,
+	"Research": true, "Researchers": true, "Labs": true, "Lab": true, "Talos": true, "TAG": true, "Digital": true,
+	"Incident": true, "Unit": true, "Mandiant": true, "Cloud": true, "Global": true, "Cyber": true,
+	"Said": true, "Says": true, "Has": true, "Had": true, "Is": true, "Was": true, "And": true, "On": true, "In": true}
 
 // SHA256 returns the hex SHA-256 of the normalised text, the report's identity.
 func SHA256(normalised string) string {

@@ -241,6 +241,8 @@ func TestPeople(t *testing.T) {
 		{"after the verb", "\"We will hold them accountable,\" said Lisa Monaco, the deputy attorney general.", []string{"Lisa Monaco"}},
 		{"defendants", "The indictment charges Ding Xiaoyang, Cheng Qingmin, Zhu Yunmin and Wu Shurong with conspiracy.",
 			[]string{"Cheng Qingmin", "Ding Xiaoyang", "Wu Shurong", "Zhu Yunmin"}},
+		{"a list of names that is no headline", "The service named the suspects as Ivan Petrenko, Olha Kovalenko and Taras Melnyk.",
+			[]string{"Ivan Petrenko", "Olha Kovalenko", "Taras Melnyk"}},
 		{"countries are not people", "Japan supports the statements by the United Kingdom, the United States and others.", nil},
 	}
 	for _, tt := range tests {

@@ -43,13 +43,15 @@ var sectorWords = map[string]string{
 	"engineering": "engineering", "agriculture": "agriculture", "agricultural": "agriculture", "food": "agriculture",
 	"hospitals and healthcare": "healthcare", "election": "elections", "elections": "elections", "political": "political",
 	"political parties": "political", "parliament": "government", "parliaments": "government",
-	"lawmakers": "government", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
+	"lawmakers": "government", "state bodies": "government", "state institutions": "government", "state agencies": "government",
+	"public administration": "government", "foreign ministries": "government", "ministries of foreign affairs": "government",
+	"law enforcement": "law enforcement", "law-enforcement": "law enforcement", "port authorities": "transportation", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 
 // sectorHeads are nouns after a sector word that make it a sector ("defense
 // contractors", "government agencies", "energy sector").
 var sectorHeads = map[string]bool{
-	"sector": true, "sectors": true, "industry": true, "industries": true, "companies": true, "company": true,
+	"sector": true, "sectors": true, "authorities": true, "industry": true, "industries": true, "companies": true, "company": true,
 	"firms": true, "firm": true, "organizations": true, "organisations": true, "organization": true,
 	"organisation": true, "entities": true, "entity": true, "agencies": true, "agency": true, "institutions": true,
 	"institution": true, "targets": true, "victims": true, "networks": true, "providers": true, "provider": true,
@@ -138,7 +140,7 @@ var attributionCues = []string{
 	"operated by", "operating for", "operates for", "proxy for", "proxies for", "contractor for",
 	"contractors for", "cover for", "front for", "with ties to", "with links to", "directed", "orchestrated by",
 	"carried out by", "conducted by", "responsible", "responsibility", "serving", "serve", "serves",
-	"service of", "in the service of", "at the direction of", "supported by", "support of", "supports",
+	"service of", "in the service of", "at the direction of", "supported by", "support of", "in support of", "in the interests of", "in the interest of", "supports",
 	"belongs to", "belonging to", "is part of", "are part of", "as part of", "subordinate to",
 	"military unit", "intelligence service", "intelligence agency", "government", "state actor", "state actors",
 	"nation-state", "nation state", "state hackers", "state-backed", "government-backed", "government hackers",

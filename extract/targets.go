@@ -533,7 +533,10 @@ func (a *analysis) peopleIn(v *sview, w Span) []personMention {
 }
 
 func (a *analysis) findPeople(v *sview) []personMention {
-	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) {
+	// Only sentences with a title, a reporting verb, or a list that may
+	// hold people are read.
+	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) &&
+		!a.namesList(v) {
 		return nil
 	}
 	if v.peopleDone {
@@ -681,8 +684,23 @@ func (a *analysis) listedWithPerson(v *sview, names []token) bool {
 		listAfter && a.people[strings.ToLower(firstCapRun(after))] != nil {
 		return true
 	}
-	lower := strings.ToLower(a.text[v.s.Start:v.s.End])
-	for _, w := range []string{"defendants", "charged", "charges", "charging", "indicted", "indictment", "nationals", "officers", "named", "sanctioned", "suspects", "accused"} {
+	return a.namesList(v)
+}
+
+// listWords announce a list of people: "charged A, B and C", "named the
+// officers as ...".
+var listWords = []string{"defendants", "charged", "charges", "charging", "indicted", "indictment", "nationals",
+	"officers", "named", "sanctioned", "suspects", "accused", "identified", "identities", "members"}
+
+// namesList reports whether v is a list ("A, B and C") in a sentence that
+// announces people: defendants, suspects, officers named.
+func (a *analysis) namesList(v *sview) bool {
+	seg := a.text[v.s.Start:v.s.End]
+	if !strings.Contains(seg, ", ") {
+		return false
+	}
+	lower := v.low(a)
+	for _, w := range listWords {
 		if strings.Contains(lower, w) {
 			return true
 		}
@@ -821,6 +839,11 @@ func (a *analysis) abbreviates(toks []token, i int) bool {
 // titleCase reports whether most words of a sentence are capitalised, as in
 // a headline.
 func (a *analysis) titleCase(v *sview) bool {
+	// A headline does not end with a full stop; a sentence that lists
+	// names ("named A, B and C.") does.
+	if strings.HasSuffix(strings.TrimRight(a.text[v.s.Start:v.s.End], " \n\t\"'”’"), ".") {
+		return false
+	}
 	words, caps := 0, 0
 	for _, t := range v.tokens(a) {
 		if !t.isWord() || len(t.text) < 4 {
