@@ -115,13 +115,15 @@ func newMatcher(patterns []string) *matcher {
 		m.outs = append(m.outs, acOut{pattern: int32(pi), length: int32(len(p)), link: nodes[s].out})
 		nodes[s].out = int32(len(m.outs) - 1)
 	}
-	// The head of each state's own outputs stays its head below: the
-	// breadth-first pass only appends the failure state's outputs after it.
-	ownOut := make([]int32, len(nodes))
+	// Each state's outputs are its own patterns until the breadth-first pass
+	// below appends its failure state's.
+	ownPats := make([][]int32, len(nodes))
 	for i, nd := range nodes {
-		ownOut[i] = nd.out
+		for o := nd.out; o >= 0; o = m.outs[o].link {
+			ownPats[i] = append(ownPats[i], m.outs[o].pattern)
+		}
 	}
-	m.trie = newWordTrie(patterns, next, n, ownOut, &m.class)
+	m.trie = newWordTrie(patterns, next, n, ownPats, &m.class)
 
 	// Breadth-first: failure links, output links, and the full table.
 	queue := make([]int32, 0, len(nodes))
@@ -343,6 +345,7 @@ func (m *matcher) findInterleaved(text string, fn func(acMatch)) {
 type wordTrie struct {
 	root   [256]int32 // byte -> child of the root, -1 where no pattern starts with the byte (case folded)
 	nodes  []trieNode
+	pats   []int32  // the patterns that end at each node, each node's run closed by -1
 	edges  []uint32 // children of nodes with a few: child<<8 | class, sorted by class
 	rows   []int32  // children of nodes with many: a row of class -> child or -1 per node
 	nclass int
@@ -350,7 +353,7 @@ type wordTrie struct {
 
 type trieNode struct {
 	kids  uint32 // with several children, where they start in edges or rows
-	out   int32  // first output in matcher.outs of a pattern ending at this node, -1 if none
+	pats  int32  // where the node's patterns start in wordTrie.pats, -1 if none end here
 	label uint8  // class of the edge into the node
 	nkids uint8  // how many children; denseKids when the node has a row
 }
@@ -364,8 +367,8 @@ const (
 )
 
 // newWordTrie lays out the trie held in next (state*n + class -> child, -1
-// where there is none); ownOut is the head of each state's own outputs.
-func newWordTrie(patterns []string, next []int32, n int, ownOut []int32, class *[256]uint8) wordTrie {
+// where there is none); own holds the patterns that end at each state.
+func newWordTrie(patterns []string, next []int32, n int, own [][]int32, class *[256]uint8) wordTrie {
 	t := wordTrie{nclass: n}
 	children := func(s int32, fn func(c int, child int32)) {
 		for c := 0; c < n; c++ {
@@ -375,8 +378,8 @@ func newWordTrie(patterns []string, next []int32, n int, ownOut []int32, class *
 		}
 	}
 	// Number the states in preorder, smallest class first.
-	order := make([]int32, 0, len(ownOut)) // new number -> state
-	id := make([]int32, len(ownOut))       // state -> new number
+	order := make([]int32, 0, len(own)) // new number -> state
+	id := make([]int32, len(own))       // state -> new number
 	stack := []int32{0}
 	var kids []int32
 	for len(stack) > 0 {
@@ -393,7 +396,11 @@ func newWordTrie(patterns []string, next []int32, n int, ownOut []int32, class *
 	t.nodes = make([]trieNode, len(order))
 	for k, s := range order {
 		nd := &t.nodes[k]
-		nd.out = ownOut[s]
+		nd.pats = -1
+		if len(own[s]) > 0 {
+			nd.pats = int32(len(t.pats))
+			t.pats = append(append(t.pats, own[s]...), -1)
+		}
 		var edges []uint32
 		children(s, func(c int, child int32) {
 			t.nodes[id[child]].label = uint8(c)
@@ -481,8 +488,8 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 		}
 		s := t.root[c]
 		for i := p; s >= 0; {
-			if o := t.nodes[s].out; o >= 0 {
-				m.emitOwn(text, o, p, i+1, fn)
+			if k := t.nodes[s].pats; k >= 0 {
+				m.emit(text, t.pats[k:], p, i+1, fn)
 			}
 			if i++; i == len(text) {
 				break
@@ -492,18 +499,16 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 	}
 }
 
-// emitOwn reports the patterns of output list o that span text[start:end]
-// exactly: a node's own patterns come first in its list, and the shorter
-// ones after them start later, so their own walks report them.
-func (m *matcher) emitOwn(text string, o int32, start, end int, fn func(acMatch)) {
-	for ; o >= 0; o = m.outs[o].link {
-		e := m.outs[o]
-		if int(e.length) != end-start {
+// emit reports the patterns of pats up to the first -1, which all span
+// text[start:end] up to case.
+func (m *matcher) emit(text string, pats []int32, start, end int, fn func(acMatch)) {
+	for _, pat := range pats {
+		if pat < 0 {
 			return
 		}
-		if m.verify[e.pattern] && !equalFoldASCII(text[start:end], m.patterns[e.pattern]) {
+		if m.verify[pat] && !equalFoldASCII(text[start:end], m.patterns[pat]) {
 			continue
 		}
-		fn(acMatch{Pattern: int(e.pattern), Start: start, End: end})
+		fn(acMatch{Pattern: int(pat), Start: start, End: end})
 	}
 }
