@@ -24,37 +24,83 @@ func mustUUID(s string) [16]byte {
 	return u
 }
 
-func uuid5(ns [16]byte, name string) string {
-	h := sha1.New()
-	h.Write(ns[:])
-	h.Write([]byte(name))
-	s := h.Sum(nil)
+// appendName appends the bytes a version 5 UUID hashes: the namespace,
+// then the name.
+func appendName(b []byte, ns [16]byte, name string) []byte {
+	return append(append(b, ns[:]...), name...)
+}
+
+// putUUID5 writes into dst, which holds 36 bytes, the UUID version 5 whose
+// namespace and name are in (see appendName). Callers build in in a stack
+// buffer: ids are made for every object of a bundle, and a hash.Hash and
+// the strings around it would cost several allocations each.
+func putUUID5(dst []byte, in []byte) {
+	s := sha1.Sum(in)
 	s[6] = (s[6] & 0x0f) | 0x50
 	s[8] = (s[8] & 0x3f) | 0x80
-	var b [36]byte
-	hex.Encode(b[0:8], s[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], s[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], s[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], s[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], s[10:16])
-	return string(b[:])
+	hex.Encode(dst[0:8], s[0:4])
+	dst[8] = '-'
+	hex.Encode(dst[9:13], s[4:6])
+	dst[13] = '-'
+	hex.Encode(dst[14:18], s[6:8])
+	dst[18] = '-'
+	hex.Encode(dst[19:23], s[8:10])
+	dst[23] = '-'
+	hex.Encode(dst[24:], s[10:16])
+}
+
+// typedID returns typ + "--" + the UUID version 5 of in (see appendName),
+// in one allocation.
+func typedID(typ string, in []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(typ) + 2 + 36)
+	sb.WriteString(typ)
+	sb.WriteString("--")
+	var u [36]byte
+	putUUID5(u[:], in)
+	sb.Write(u[:])
+	return sb.String()
 }
 
 // NewID returns the deterministic id of an object of type typ whose identity is
 // given by parts (a canonical name, or the parts of a claim). Parts are joined
 // with a separator that cannot occur in them after lower-casing.
 func NewID(typ string, parts ...string) string {
-	return typ + "--" + uuid5(aptgraphNS, typ+"\x1f"+strings.ToLower(strings.Join(parts, "\x1f")))
+	// The name is typ, \x1f, then the parts in lower case joined by \x1f.
+	var buf [256]byte
+	in := append(appendName(buf[:0], aptgraphNS, typ), '\x1f')
+	for i, p := range parts {
+		if i > 0 {
+			in = append(in, '\x1f')
+		}
+		in = appendLower(in, p)
+	}
+	return typedID(typ, in)
+}
+
+// appendLower appends strings.ToLower(s) to b, without the intermediate
+// string when s is ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // ObservableID returns the STIX 2.1 deterministic id of a cyber-observable from
 // its id-contributing properties, as section 2.9 of the specification gives it.
 func ObservableID(typ string, props map[string]any) string {
-	return typ + "--" + uuid5(observableNS, canonicalJSON(props))
+	var buf [256]byte
+	return typedID(typ, appendName(buf[:0], observableNS, canonicalJSON(props)))
 }
 
 // canonicalJSON renders v with sorted keys and no insignificant whitespace
@@ -77,31 +123,33 @@ func writeCanonical(sb *strings.Builder, v any) {
 		b, _ := json.Marshal(x)
 		sb.Write(b)
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		sb.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			writeCanonical(sb, k)
-			sb.WriteByte(':')
-			writeCanonical(sb, x[k])
-		}
-		sb.WriteByte('}')
+		writeCanonicalObject(sb, x)
 	case map[string]string:
-		m := make(map[string]any, len(x))
-		for k, s := range x {
-			m[k] = s
-		}
-		writeCanonical(sb, m)
+		writeCanonicalObject(sb, x)
 	default:
 		b, _ := json.Marshal(x)
 		sb.Write(b)
 	}
+}
+
+// writeCanonicalObject writes m with its keys sorted.
+func writeCanonicalObject[V any](sb *strings.Builder, m map[string]V) {
+	var small [4]string // id-contributing properties are few: no allocation
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	sb.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		writeCanonical(sb, k)
+		sb.WriteByte(':')
+		writeCanonical(sb, m[k])
+	}
+	sb.WriteByte('}')
 }
 
 // isPlainJSON reports whether s needs no escaping inside a JSON string.

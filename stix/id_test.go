@@ -1,6 +1,11 @@
 package stix
 
-import "testing"
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
 
 func TestObservableID(t *testing.T) {
 	tests := []struct {
@@ -39,5 +44,30 @@ func TestNewIDDeterministic(t *testing.T) {
 	}
 	if NewID("intrusion-set", "apt40") == NewID("intrusion-set", "apt41") {
 		t.Error("different names share an id")
+	}
+}
+
+// oldNewID is NewID as first written, with a hash.Hash and whole strings:
+// the reference the allocation-free version must agree with.
+func oldNewID(typ string, parts ...string) string {
+	h := sha1.New()
+	h.Write(aptgraphNS[:])
+	h.Write([]byte(typ + "\x1f" + strings.ToLower(strings.Join(parts, "\x1f"))))
+	s := h.Sum(nil)
+	s[6] = (s[6] & 0x0f) | 0x50
+	s[8] = (s[8] & 0x3f) | 0x80
+	x := hex.EncodeToString(s[:16])
+	return typ + "--" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+func TestNewIDMatchesReference(t *testing.T) {
+	long := strings.Repeat("Long Name ", 40) // past the stack buffer
+	for _, parts := range [][]string{
+		{"apt40"}, {"APT40"}, {}, {""}, {"attributed-to", "intrusion-set--x", "threat-actor--y", "identity--z", "abc"},
+		{"Ministère de l'Intérieur"}, {"İstanbul", "ΣΊΣΥΦΟΣ"}, {long}, {long, "İ"},
+	} {
+		if got, want := NewID("identity", parts...), oldNewID("identity", parts...); got != want {
+			t.Errorf("NewID(%q) = %s, want %s", parts, got, want)
+		}
 	}
 }
