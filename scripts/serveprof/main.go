@@ -23,6 +23,7 @@ import (
 func main() {
 	db := flag.String("db", "", "the store: an SQLite file, or a postgres:// URL")
 	addr := flag.String("addr", "127.0.0.1:8181", "where to listen")
+	cacheMB := flag.Int64("cache-mb", 512, "the page cache's size in MiB, as aptgraph serve's --cache-mb; 0 turns it off")
 	flag.Parse()
 	ctx := context.Background()
 	var st aptgraph.Store
@@ -36,7 +37,11 @@ func main() {
 		log.Fatalf("serveprof: open: %v", err)
 	}
 	defer st.Close()
-	srv := taxii.NewServer(st, taxii.ServerOptions{})
+	cacheBytes := *cacheMB << 20
+	if cacheBytes == 0 {
+		cacheBytes = -1
+	}
+	srv := taxii.NewServer(st, taxii.ServerOptions{CacheBytes: cacheBytes})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
 			http.DefaultServeMux.ServeHTTP(w, r)
