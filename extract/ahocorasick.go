@@ -221,6 +221,33 @@ func (m *matcher) find(text string, fn func(acMatch)) {
 	}
 }
 
+// containsAny reports whether text holds any of the patterns, up to ASCII
+// case. It stops at the first: one pass over the text instead of one
+// strings.Contains per pattern.
+func (m *matcher) containsAny(text string) bool {
+	if m.next16 == nil {
+		found := false
+		m.find(text, func(acMatch) { found = true })
+		return found
+	}
+	s := uint32(0)
+	n := uint32(m.nclass)
+	next, hasOut, class := m.next16, m.hasOut, &m.class
+	for i := 0; i < len(text); i++ {
+		s = uint32(next[s*n+uint32(class[text[i]])])
+		if hasOut[s>>6]&(1<<(s&63)) == 0 {
+			continue
+		}
+		for o := m.out[s]; o >= 0; o = m.outs[o].link {
+			e := m.outs[o]
+			if !m.verify[e.pattern] || equalFoldASCII(text[i+1-int(e.length):i+1], m.patterns[e.pattern]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // equalFoldASCII reports whether s equals the lower-case pattern p up to
 // ASCII case.
 func equalFoldASCII(s, p string) bool {

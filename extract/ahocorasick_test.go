@@ -129,3 +129,18 @@ func checkWordStarts(t *testing.T, m *matcher) {
 		}
 	}
 }
+
+// TestContainsAny checks containsAny against strings.Contains per pattern.
+func TestContainsAny(t *testing.T) {
+	patterns := []string{"charged", "charges", "named", "members", "u.s.", "a&b"}
+	m := newMatcher(patterns)
+	for _, text := range []string{"", "the officers were charged", "discharges", "unnamed", "nothing here", "membe", "the u.s. said", "u-s-", "a&b", "a+b", "chargemembers"} {
+		want := false
+		for _, p := range patterns {
+			want = want || strings.Contains(text, p)
+		}
+		if got := m.containsAny(text); got != want {
+			t.Errorf("containsAny(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -699,14 +699,12 @@ func (a *analysis) namesList(v *sview) bool {
 	if !strings.Contains(seg, ", ") {
 		return false
 	}
-	lower := v.low(a)
-	for _, w := range listWords {
-		if strings.Contains(lower, w) {
-			return true
-		}
-	}
-	return false
+	// The sentence is in lower case: the matcher's folding changes nothing.
+	return listWordSet.containsAny(v.low(a))
 }
+
+// listWordSet finds any of listWords in one pass.
+var listWordSet = newMatcher(listWords)
 
 var titleWords = func() map[string]bool {
 	m := map[string]bool{}
