@@ -39,13 +39,22 @@ func Normalize(s string) string {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
-		// Fast path: a run of printable ASCII other than space goes through as is.
-		if c > ' ' && c < 0x7f {
+		// Fast path: a run of printable ASCII goes through as is, and so do
+		// the single spaces between its words, which nothing would change.
+		if isPrintASCII(c) {
 			j := i + 1
-			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-				j++
+			for j < len(s) {
+				if isPrintASCII(s[j]) {
+					j++
+				} else if s[j] == ' ' && j+1 < len(s) && isPrintASCII(s[j+1]) {
+					j += 2
+				} else {
+					break
+				}
 			}
-			flush()
+			if space || newlines > 0 {
+				flush()
+			}
 			atStart = false
 			b.WriteString(s[i:j])
 			i = j
@@ -110,6 +119,9 @@ func Normalize(s string) string {
 	}
 	return b.String()
 }
+
+// isPrintASCII reports whether c is printable ASCII other than space.
+func isPrintASCII(c byte) bool { return c > ' ' && c < 0x7f }
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

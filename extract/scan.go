@@ -28,6 +28,15 @@ var wordBytes = func() (t [256]bool) {
 	return t
 }()
 
+// asciiAlnum marks the ASCII letters and digits: the words of a text are
+// mostly ASCII, and a table is cheaper than decoding and asking unicode.
+var asciiAlnum = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
+
 // boundaryOK reports whether text[s:e] stands as whole words.
 func boundaryOK(text string, s, e int) bool {
 	if s > 0 && isWordByte(text[s]) && isWordByte(text[s-1]) {
@@ -180,22 +189,30 @@ func tokenize(text string, s Span, buf []token) []token {
 		}
 		j := i + n
 		for j < s.End {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				j += n
-				continue
-			}
-			if (r == '.' || r == '-' || r == '&') && j+1 < s.End {
-				r2, _ := utf8.DecodeRuneInString(text[j+1:])
-				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+			c := text[j]
+			if c >= utf8.RuneSelf {
+				r, n := utf8.DecodeRuneInString(text[j:])
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
 					j += n
 					continue
 				}
+				break // none of the joiners below is beyond ASCII
 			}
-			if r == '\'' && j+1 < s.End && !(text[j+1] == 's' && (j+2 >= s.End || !isWordByte(text[j+2]))) {
+			if asciiAlnum[c] {
+				j++
+				continue
+			}
+			if (c == '.' || c == '-' || c == '&') && j+1 < s.End {
+				r2, _ := utf8.DecodeRuneInString(text[j+1:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+					j++
+					continue
+				}
+			}
+			if c == '\'' && j+1 < s.End && !(text[j+1] == 's' && (j+2 >= s.End || !isWordByte(text[j+2]))) {
 				r2, _ := utf8.DecodeRuneInString(text[j+1:])
 				if unicode.IsLetter(r2) {
-					j += n
+					j++
 					continue
 				}
 			}
