@@ -120,6 +120,7 @@ type analysis struct {
 	unnamed       []*pendingClaim // held claims never completed
 	vendor        string          // the vendor the text names most, the publisher of last resort
 	textSoftware  []string        // malware named by the text and unknown to the reference data
+	textTools     map[string]bool // those of textSoftware the text calls a tool
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
 	lastClaimant  []*party
 	lastClaimPar  int
@@ -322,6 +323,13 @@ func (a *analysis) softwareContext(v *sview, m mention) bool {
 	for i, c := range w {
 		w[i] = lowerByte(c)
 	}
+	// Right after a verb of deployment: "deployed Shamoon", "used the X".
+	before := bytes.TrimSuffix(w[:min(len(w), m.Start-max(v.s.Start, m.Start-40))], []byte("the "))
+	for _, verb := range deployVerbs {
+		if bytes.HasSuffix(before, verb) && (len(before) == len(verb) || !isWordByte(before[len(before)-len(verb)-1])) {
+			return true
+		}
+	}
 	for _, k := range softwareWords {
 		if i := bytes.Index(w, k); i >= 0 && (i == 0 || !isWordByte(w[i-1])) && (i+len(k) >= len(w) || !isWordByte(w[i+len(k)])) {
 			return true
@@ -331,11 +339,17 @@ func (a *analysis) softwareContext(v *sview, m mention) bool {
 }
 
 // softwareWords near a name say it is malware or a tool.
+// deployVerbs, right before a name, make it software.
+var deployVerbs = [][]byte{[]byte("used "), []byte("uses "), []byte("using "), []byte("deployed "), []byte("deploys "),
+	[]byte("deploying "), []byte("dropped "), []byte("drops "), []byte("installed "), []byte("installs ")}
+
 var softwareWords = func() [][]byte {
 	var out [][]byte
 	for _, k := range []string{"malware", "backdoor", "trojan", "rat", "loader", "implant", "variant", "ransomware",
 		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
-		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample"} {
+		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample",
+		"backdoors", "trojans", "loaders", "implants", "variants", "payloads", "tools", "droppers", "stealers",
+		"botnets", "wipers", "downloaders", "webshells", "web shells", "rootkits", "worms", "infostealers"} {
 		out = append(out, []byte(k))
 	}
 	return out
@@ -945,35 +959,77 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 	a.softwareBeforeNoun(v, groups)
 }
 
-// softwareBeforeNoun finds a new name used as the modifier of a word for
-// malware: "the UltraVNC remote administration tool", "a new PowGoop
-// loader". Only distinctive names count (inner capitals or digits), since
-// "the Windows backdoor" names a platform, not a family.
+// softwareBeforeNoun finds new names used as the modifiers of a word for
+// malware: "the UltraVNC remote administration tool", "the Apostle and
+// Fantasy wipers". A distinctive name (inner capitals or digits) counts
+// before any such word; a plain capitalised word only before a word that
+// names a family of malicious code (backdoor, wiper, implant ...), since
+// "the Windows malware" or "the Python tool" names a platform.
 func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 	toks := v.tokens(a)
-	for i := 1; i+1 < len(toks); i++ {
-		t := toks[i]
-		if !t.isWord() || !distinctiveName(t.text) || a.knownName(v, t.Span) {
+	for n := 1; n < len(toks); n++ {
+		noun := toks[n].text
+		if !slices.Contains(malwareWords, noun) {
 			continue
 		}
-		switch strings.ToLower(toks[i-1].text) {
-		case "the", "a", "an", "its", "their", "new", "custom", "modified", "same":
-		default:
-			continue
+		strong := familyWords[noun]
+		// Back over up to three lower-case modifiers ("remote
+		// administration"), then over the names and their "and" or commas.
+		k := n - 1
+		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && toks[k].text == strings.ToLower(toks[k].text) && !slices.Contains(malwareWords, toks[k].text) && toks[k].text != "and"; m++ {
+			k--
 		}
-		// Up to three lower-case words, then the word for malware.
-		for k := i + 1; k < len(toks) && k <= i+4; k++ {
-			w := toks[k].text
-			if !toks[k].isWord() || w != strings.ToLower(w) {
+		// Names, one word each, joined by "and" or commas: "the Apostle and
+		// Fantasy wipers". Two capitalised words in a row are one longer
+		// name ("Harbor Valley Water Authority"), not a family's.
+		for named := 0; k > 0; k-- {
+			t := toks[k]
+			if (t.text == "and" || t.text == ",") && named > 0 {
+				continue
+			}
+			if !t.isWord() || !t.isCap() || toks[k-1].isWord() && toks[k-1].isCap() || t.Start > 0 && a.text[t.Start-1] == '.' {
 				break
 			}
-			if slices.Contains(malwareWords, w) {
-				a.addUse(v, groups, kSoftware, a.textSoftwareRef(t.text), mention{Span: t.Span, name: t.text})
+			name := t.text
+			// Short acronyms ("the PE loader") and compounds
+			// ("Dll-Sideloading") are kinds and formats, not families.
+			if strings.Contains(name, "-") || len(name) < 4 && t.isAllCaps() {
 				break
+			}
+			if !distinctiveName(name) && (!strong || notFamilyNames[name] || isStopCap(name)) {
+				break
+			}
+			named++
+			if a.knownName(v, t.Span) {
+				continue
+			}
+			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: t.Span, name: name})
+			if toolWords[noun] {
+				if a.textTools == nil {
+					a.textTools = map[string]bool{}
+				}
+				a.textTools[name] = true
 			}
 		}
 	}
 }
+
+// toolWords name legitimate software put to use, a STIX tool.
+var toolWords = map[string]bool{"tool": true, "tools": true, "utility": true, "framework": true}
+
+// familyWords name a family of malicious code; a capitalised word right
+// before one is its name ("the Apostle wiper").
+var familyWords = map[string]bool{"backdoor": true, "backdoors": true, "wiper": true, "wipers": true,
+	"implant": true, "implants": true, "loader": true, "loaders": true, "rootkit": true, "dropper": true,
+	"droppers": true, "downloader": true, "stealer": true, "stealers": true, "trojan": true, "trojans": true,
+	"ransomware": true}
+
+// notFamilyNames are capitalised words that stand before a word for malware
+// without naming it: platforms, languages and kinds.
+var notFamilyNames = map[string]bool{"Windows": true, "Linux": true, "Android": true, "Unix": true, "Mac": true,
+	"Python": true, "PowerShell": true, "Java": true, "Go": true, "Golang": true, "Rust": true, "Office": true,
+	"Remote": true, "Access": true, "New": true, "Custom": true, "Modular": true, "Web": true, "Android-based": true,
+	"Russian": true, "Chinese": true, "Iranian": true, "Korean": true, "North": true, "Known": true, "First": true}
 
 // malwareWords are words for malware and tools.
 var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers", "loader", "loaders", "implant",

@@ -274,6 +274,11 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		case kSoftware:
 			if u.ref >= textSoftwareBase {
 				name := a.textSoftware[u.ref-textSoftwareBase]
+				if a.textTools[name] {
+					id = stix.NewID("tool", strings.ToLower(name))
+					b.add(&stix.Object{Type: "tool", ID: id, Name: name, Evidence: b.ev(u.ev)})
+					break
+				}
 				id = stix.NewID("malware", strings.ToLower(name))
 				t := true
 				b.add(&stix.Object{Type: "malware", ID: id, Name: name, IsFamily: &t, Evidence: b.ev(u.ev)})

@@ -146,7 +146,21 @@ func (a *analysis) doc() *aptgraph.Document { return a.docRef }
 func (a *analysis) vendorFallback() {
 	count := map[int32]int{}
 	first := map[int32]int{}
+	// A text that names things in the first person ("we track it as X") is
+	// written by someone; a vendor it says names them otherwise ("Mandiant
+	// tracks it as Y") is another.
+	low := strings.ToLower(a.text)
+	ownNames := false
+	for _, w := range []string{"we track", "we call", "we named", "we have named", "we refer to", "we dubbed", "we are tracking", "we've named", "we have dubbed"} {
+		if strings.Contains(low, w) {
+			ownNames = true
+			break
+		}
+	}
 	for _, m := range a.ents {
+		if m.kind == kBody && bodies[m.ref].Vendor && ownNames && otherNaming(low, m.Span) {
+			continue
+		}
 		if m.kind == kBody && bodies[m.ref].Vendor && !productAfter(a.text, m.End) {
 			if _, ok := first[m.ref]; !ok {
 				first[m.ref] = m.Start
@@ -163,6 +177,24 @@ func (a *analysis) vendorFallback() {
 	if best >= 0 {
 		a.vendor = bodies[best].Name
 	}
+}
+
+// otherNaming reports whether the vendor at sp stands in a naming frame,
+// "Mandiant tracks it as", "tracked by Mandiant as", in the lower-case text.
+func otherNaming(low string, sp Span) bool {
+	after := low[sp.End:min(len(low), sp.End+20)]
+	for _, w := range []string{" tracks ", " calls ", " refers to ", " has dubbed ", " dubbed ", " names ", " has named ", " tracked "} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	before := low[max(0, sp.Start-14):sp.Start]
+	for _, w := range []string{"tracked by ", "known to ", "named by ", "called by ", "dubbed by ", "known by "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // productAfter reports whether a vendor's name at end is the start of a

@@ -45,6 +45,7 @@ var sectorWords = map[string]string{
 	"political parties": "political", "parliament": "government", "parliaments": "government",
 	"lawmakers": "government", "state bodies": "government", "state institutions": "government", "state agencies": "government",
 	"public administration": "government", "foreign ministries": "government", "ministries of foreign affairs": "government",
+	"non-governmental organisations": "non-profit", "non-governmental organizations": "non-profit", "civil servants": "government",
 	"law enforcement": "law enforcement", "law-enforcement": "law enforcement", "port authorities": "transportation", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 

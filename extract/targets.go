@@ -57,7 +57,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// companies", "computer hardware manufacturers".
 		if !ok {
 			after := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]))
-			if len(after) >= 2 && sectorHeads[strings.Trim(after[1], ",.;")] && !sectorHeads[after[0]] {
+			if len(after) >= 2 && sectorHeads[strings.Trim(after[1], ",.;")] && !sectorHeads[after[0]] && !determiners[after[0]] {
 				ok = true
 			}
 		}
@@ -74,6 +74,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			continue
 		}
 		name := a.x.dict.sectors[m.ref]
+		sectors = appendUniq(sectors, name)
+		for _, g := range groups {
+			a.addTarget(g, "sector", name, v.s.Span, years)
+		}
+	}
+	for _, name := range a.listedSectors(v) {
 		sectors = appendUniq(sectors, name)
 		for _, g := range groups {
 			a.addTarget(g, "sector", name, v.s.Span, years)
@@ -110,6 +116,10 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				prep = true
 				break
 			}
+		}
+		// "agencies from the United States": a source's origin.
+		if prep && provenanceNounBefore(strings.ToLower(a.text[max(v.s.Start, m.Start-40):m.Start])) {
+			prep = false
 		}
 		// "against Chinese cyber espionage": a country's own actors.
 		switch next {
@@ -164,7 +174,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				first := strings.ToLower(a.prevWords(ents[k].Start, v.s.Start, 1))
 				switch first {
 				case "in", "against", "across", "targeting", "including", "from", "throughout":
-					prep = true
+					prep = !provenanceNounBefore(strings.ToLower(a.text[max(v.s.Start, ents[k].Start-40):ents[k].Start]))
 				}
 			}
 		}
@@ -871,6 +881,10 @@ func (a *analysis) onlyCountry(v *sview, t token) bool {
 func (a *analysis) victimContext(v *sview, sp Span) bool {
 	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-30):sp.Start])
 	after := strings.ToLower(a.text[sp.End:min(v.s.End, sp.End+30)])
+	// "agencies from the United States": who speaks, not who was hit.
+	if provenanceNounBefore(before) {
+		return false
+	}
 	for _, w := range []string{"against ", "on ", "targeted ", "targeting ", "targets ", "hacked ", "breached ",
 		"compromised ", "into ", "infiltrated ", "attacked ", "from ", "victims ", "victim ", "including ", "hit ",
 		"penetrated ", "at "} {
@@ -891,7 +905,104 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 // sourceContext reports whether the words before sp make it the source of
 // what is said, not a victim: "a report by the National ... Center",
 // "researchers at Example Labs".
+// listedSectors returns the words the vocabulary does not know that stand
+// in a list of sectors with words it does: "the diamond, education and
+// technology sectors" gives "diamond", in the text's own word.
+func (a *analysis) listedSectors(v *sview) []string {
+	low := v.low(a)
+	var out []string
+	for _, head := range []string{" sectors", " industries"} {
+		for off := 0; ; {
+			i := strings.Index(low[off:], head)
+			if i < 0 {
+				break
+			}
+			end := off + i
+			off = end + len(head)
+			// The list before the head, back to the words that open it.
+			start := max(0, end-80)
+			items := strings.FieldsFunc(low[start:end], func(r rune) bool { return r == ',' })
+			if len(items) == 0 {
+				continue
+			}
+			last := items[len(items)-1]
+			if j := strings.LastIndex(last, " and "); j >= 0 {
+				items = append(items[:len(items)-1], last[:j], last[j+5:])
+			}
+			var unknown []string
+			known := 0
+			for k := len(items) - 1; k >= 0; k-- {
+				f := strings.Fields(items[k])
+				if len(f) == 0 {
+					break
+				}
+				// The list's first item carries the words before it:
+				// "companies in the diamond".
+				w, first := f[len(f)-1], len(f) > 1
+				if _, ok := sectorWords[w]; ok {
+					known++
+				} else if isLowerWord(w) && !determiners[w] {
+					unknown = append(unknown, w)
+				} else {
+					break
+				}
+				if first {
+					break
+				}
+			}
+			if known > 0 && len(unknown) > 0 && len(unknown) <= known {
+				out = append(out, unknown...)
+			}
+		}
+	}
+	return out
+}
+
+// isLowerWord reports whether w is a word of lower-case letters (hyphens
+// allowed), as sector words are.
+func isLowerWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; (c < 'a' || c > 'z') && c != '-' {
+			return false
+		}
+	}
+	return len(w) >= 3
+}
+
+// determiners cannot stand between a sector word and its head: in "research
+// their targets", research is a verb.
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "their": true, "its": true, "our": true,
+	"his": true, "her": true, "these": true, "those": true, "this": true, "that": true, "your": true, "my": true}
+
+// provenanceNouns, before "from", say where a source comes from:
+// "agencies from the United States", "officials from Japan".
+var provenanceNouns = []string{"agencies", "agency", "authorities", "officials", "partners", "allies", "counterparts",
+	"services", "governments", "signatories", "representatives", "investigators", "researchers", "experts",
+	"analysts", "diplomats", "delegates", "ministers", "colleagues"}
+
+// provenanceNounBefore reports whether before, lower case and ending in
+// "from " (or "from the "), has a provenance noun right before the "from".
+func provenanceNounBefore(before string) bool {
+	b := strings.TrimSuffix(before, "the ")
+	if !strings.HasSuffix(b, " from ") {
+		return false
+	}
+	b = strings.TrimSuffix(b, " from ")
+	for _, n := range provenanceNouns {
+		if strings.HasSuffix(b, " "+n) || b == n {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *analysis) sourceContext(v *sview, sp Span) bool {
+	// "CISA: ...", "Israel National Cyber Directorate: Iranian group
+	// behind ...": a sentence that opens with a name and a colon is that
+	// body speaking.
+	if strings.TrimSpace(a.text[v.s.Start:sp.Start]) == "" && strings.HasPrefix(a.text[sp.End:min(v.s.End, sp.End+2)], ": ") {
+		return true
+	}
 	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-40):sp.Start])
 	// "China's National ...": look past a possessive country.
 	if i := strings.LastIndex(before, "'s "); i >= 0 && i+3 == len(before) {

@@ -1,0 +1,65 @@
+package extract
+
+import (
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aptgraph/aptgraph"
+)
+
+// namesOf extracts text and returns the names of its objects of the given
+// type (and identity class, for identities), sorted.
+func namesOf(t *testing.T, text, typ, class string) []string {
+	t.Helper()
+	res, err := Default().Extract(&aptgraph.Document{Text: text}, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, o := range res.Bundle.Objects {
+		if o.Type == typ && (class == "" || o.IdentityClass == class) && !slices.Contains(out, o.Name) {
+			out = append(out, o.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestFrames checks the smaller frames of victims, sectors and software on
+// sentences written for the test.
+func TestFrames(t *testing.T) {
+	tests := []struct {
+		name, text, typ, class string
+		want                   []string
+	}{
+		{"family names before a word for malware",
+			"APT33 used the Shamoon and StoneDrill wipers against its victims.", "malware", "",
+			[]string{"Shamoon", "StoneDrill"}},
+		{"a platform before a word for malware is no name",
+			"APT33 used the Windows backdoor and a Python loader.", "malware", "",
+			nil},
+		{"a distinctive name before a modified tool word",
+			"APT33 controlled the hosts with the UltraVNC remote administration tool.", "tool", "",
+			[]string{"UltraVNC"}},
+		{"an unknown word in a list of sectors",
+			"APT33 targeted companies in the diamond, education and technology sectors.", "identity", "class",
+			[]string{"diamond", "education", "technology"}},
+		{"a verb is not a sector",
+			"APT33 operators research their targets before they strike.", "identity", "class",
+			nil},
+		{"agencies from a country speak for it; they are not hit",
+			"The advisory, co-signed by agencies from Canada and New Zealand, says APT33 targeted Saudi Arabia.", "location", "",
+			[]string{"Saudi Arabia"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := namesOf(t, tt.text, tt.typ, tt.class)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s names (-want +got):\n%s", tt.typ, diff)
+			}
+		})
+	}
+}
