@@ -1,5 +1,7 @@
 package extract
 
+import "slices"
+
 // matcher is an Aho-Corasick automaton over bytes, compiled to a full
 // transition table on a reduced alphabet. Matching folds ASCII case, so
 // patterns are given in lower case; word boundaries are checked by the caller.
@@ -246,6 +248,54 @@ func (m *matcher) containsAny(text string) bool {
 		}
 	}
 	return false
+}
+
+// phrases is a matcher for rules that look for each of several phrases in
+// turn with a strings.Index loop: phrases.hits finds them all in one pass and
+// gives them in the order those loops would.
+type phrases struct {
+	m     *matcher
+	exact bool // case counts, as it does for strings.Index
+}
+
+// newPhrases compiles lower-case phrases. With exact, a hit must match the
+// case of the phrase; without, the text is taken to be in lower case already.
+func newPhrases(exact bool, list ...string) *phrases {
+	return &phrases{m: newMatcher(list), exact: exact}
+}
+
+// phraseHit is one phrase found: text[at:at+len(phrase)].
+type phraseHit struct {
+	phrase int // index in the list given to newPhrases
+	at     int
+}
+
+// hits appends to buf the occurrences of the phrases in text, phrase by
+// phrase in list order, each phrase's from left to right.
+func (ps *phrases) hits(text string, buf []phraseHit) []phraseHit {
+	buf = buf[:0]
+	ps.m.find(text, func(x acMatch) {
+		if ps.exact && text[x.Start:x.End] != ps.m.patterns[x.Pattern] {
+			return
+		}
+		buf = append(buf, phraseHit{x.Pattern, x.Start})
+	})
+	slices.SortFunc(buf, func(x, y phraseHit) int {
+		if x.phrase != y.phrase {
+			return x.phrase - y.phrase
+		}
+		return x.at - y.at
+	})
+	// A loop that resumes after each find does not see a phrase that
+	// overlaps the one before ("as early as early as"): drop those too.
+	out := buf[:0]
+	for i, h := range buf {
+		if len(out) > 0 && out[len(out)-1].phrase == h.phrase && h.at < out[len(out)-1].at+len(ps.m.patterns[h.phrase]) {
+			continue
+		}
+		out = append(out, buf[i])
+	}
+	return out
 }
 
 // equalFoldASCII reports whether s equals the lower-case pattern p up to

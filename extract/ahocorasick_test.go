@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -142,5 +144,50 @@ func TestContainsAny(t *testing.T) {
 		if got := m.containsAny(text); got != want {
 			t.Errorf("containsAny(%q) = %v, want %v", text, got, want)
 		}
+	}
+}
+
+// TestPhraseHits checks phrases.hits against a strings.Index loop per
+// phrase, phrases that overlap themselves and each other included.
+func TestPhraseHits(t *testing.T) {
+	list := []string{"as early as ", "since ", "active since ", "aa", "from "}
+	texts := []string{"", "as early as early as 2010", "active since since 2012", "aaaa aaa", "From from FROM",
+		"Active Since 2010, as early as 2011 and from 2012", "nothing"}
+	for _, exact := range []bool{false, true} {
+		ps := newPhrases(exact, list...)
+		for _, text := range texts {
+			if !exact {
+				text = strings.ToLower(text)
+			}
+			var want []phraseHit
+			for k, p := range list {
+				for off := 0; ; {
+					i := strings.Index(text[off:], p)
+					if i < 0 {
+						break
+					}
+					want = append(want, phraseHit{k, off + i})
+					off += i + len(p)
+				}
+			}
+			got := ps.hits(text, nil)
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(phraseHit{})); diff != "" {
+				t.Errorf("exact %v, %q (-loops +hits):\n%s", exact, text, diff)
+			}
+		}
+	}
+}
+
+// TestLowerToASCII checks the premise of analysis.foldIsLower: 'İ' and the
+// Kelvin sign are the only characters beyond ASCII that lower-case to ASCII.
+func TestLowerToASCII(t *testing.T) {
+	var got []rune
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if l := unicode.ToLower(r); l < utf8.RuneSelf {
+			got = append(got, r)
+		}
+	}
+	if diff := cmp.Diff([]rune{'\u0130', '\u212a'}, got); diff != "" {
+		t.Errorf("characters that lower-case to ASCII (-want +got):\n%s", diff)
 	}
 }

@@ -96,6 +96,10 @@ type analysis struct {
 	docRef *aptgraph.Document
 	text   string
 	sents  []sentence
+	// foldIsLower: no character of the text lower-cases to ASCII but ASCII
+	// letters ('İ' and the Kelvin sign do), so a search for lower-case ASCII
+	// words that folds ASCII case finds what one in the lower-cased text does.
+	foldIsLower bool
 
 	ents []mention // entity mentions, in order
 	cues []mention
@@ -176,6 +180,7 @@ func (a *analysis) run() {
 	extra = append(extra, definedAcronyms(a.text, a.ents)...)
 	a.ents = mergeMentions(a.ents, extra)
 	a.sents = splitSentences(a.text)
+	a.foldIsLower = !strings.ContainsRune(a.text, '\u0130') && !strings.ContainsRune(a.text, '\u212a')
 	a.groups = map[string]*group{}
 	a.sponsors = map[string]*sponsor{}
 	a.parties = map[string]*party{}
@@ -741,6 +746,16 @@ func (a *analysis) readCountries(v *sview) {
 	}
 }
 
+// sincePhrases come before the year a thing began, rangePhrases before the
+// first year of two.
+var (
+	sincePhrases = []string{"since ", "dates back to ", "date back to ", "dating back to ", "began in ", "begun in ", "started in ", "starting in ", "beginning in ", "active in ", "as early as ", "first seen in ", "first observed in ", "emerged in ", "operating since ", "active since "}
+	rangePhrases = []string{"between ", "from "}
+
+	timePhraseList = append(append([]string{}, sincePhrases...), rangePhrases...)
+	timePhrases    = newPhrases(false, timePhraseList...)
+)
+
 // readTimes finds "since at least 2013", "between 2011 and 2018", "began in
 // 2016" and gives them to the groups of the sentence.
 func (a *analysis) readTimes(v *sview, groups []*group) {
@@ -776,41 +791,34 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 		}
 		return s
 	}
-	for _, p := range []string{"since ", "dates back to ", "date back to ", "dating back to ", "began in ", "begun in ", "started in ", "starting in ", "beginning in ", "active in ", "as early as ", "first seen in ", "first observed in ", "emerged in ", "operating since ", "active since "} {
-		for off := 0; ; {
-			i := strings.Index(l[off:], p)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + len(p)
-			if y := year(after(off)); y > 0 {
-				fs = append(fs, found{y, 0, lifeDate(p, l[:at])})
-			}
+	hits := timePhrases.hits(l, nil)
+	for _, h := range hits {
+		if h.phrase >= len(sincePhrases) {
+			continue
+		}
+		p := sincePhrases[h.phrase]
+		if y := year(after(h.at + len(p))); y > 0 {
+			fs = append(fs, found{y, 0, lifeDate(p, l[:h.at])})
 		}
 	}
-	for _, p := range []string{"between ", "from "} {
-		for off := 0; ; {
-			i := strings.Index(l[off:], p)
-			if i < 0 {
-				break
-			}
-			off += i + len(p)
-			s := after(off)
-			y1 := year(s)
-			if y1 == 0 {
-				continue
-			}
-			rest := s[4:]
-			for _, sep := range []string{" and ", " to ", " through ", " until ", " till ", "-", " - "} {
-				if strings.HasPrefix(rest, sep) {
-					r := strings.TrimPrefix(rest, sep)
-					r = after(len(l) - len(r))
-					if y2 := year(r); y2 >= y1 {
-						fs = append(fs, found{y1, y2, false})
-					}
-					break
+	for _, h := range hits {
+		if h.phrase < len(sincePhrases) {
+			continue
+		}
+		s := after(h.at + len(timePhraseList[h.phrase]))
+		y1 := year(s)
+		if y1 == 0 {
+			continue
+		}
+		rest := s[4:]
+		for _, sep := range []string{" and ", " to ", " through ", " until ", " till ", "-", " - "} {
+			if strings.HasPrefix(rest, sep) {
+				r := strings.TrimPrefix(rest, sep)
+				r = after(len(l) - len(r))
+				if y2 := year(r); y2 >= y1 {
+					fs = append(fs, found{y1, y2, false})
 				}
+				break
 			}
 		}
 	}
@@ -924,6 +932,14 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	}
 }
 
+// softwareIntroList introduce the names of new malware after a malware word
+// ("a backdoor we call ..."), as written: in lower case.
+var (
+	softwareIntroList = []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
+		"including ", "such as ", "families: ", "tools: "}
+	softwareIntros = newPhrases(true, softwareIntroList...)
+)
+
 // newSoftware finds malware the text names that the reference data does not
 // know: "a new backdoor we have named MQsTTang", "malware families including
 // CaddyWiper, ORCSHRED and SOLOSHRED".
@@ -933,27 +949,20 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 		return
 	}
 	low := a.text[v.s.Start:v.s.End] // the introducers are written in lower case
-	for _, intro := range []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
-		"including ", "such as ", "families: ", "tools: "} {
-		for off := 0; ; {
-			i := strings.Index(low[off:], intro)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + len(intro)
-			before := low[max(0, at-40):at]
-			if !mentionsMalwareWord(before) {
+	for _, h := range softwareIntros.hits(low, nil) {
+		at := h.at
+		off := at + len(softwareIntroList[h.phrase])
+		before := low[max(0, at-40):at]
+		if !mentionsMalwareWord(before) {
+			continue
+		}
+		for _, nm := range readNames(a.text[v.s.Start:v.s.End], off) {
+			name := a.text[v.s.Start+nm.Start : v.s.Start+nm.End]
+			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+			if !distinctiveName(name) || a.knownName(v, sp) {
 				continue
 			}
-			for _, nm := range readNames(a.text[v.s.Start:v.s.End], off) {
-				name := a.text[v.s.Start+nm.Start : v.s.Start+nm.End]
-				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-				if !distinctiveName(name) || a.knownName(v, sp) {
-					continue
-				}
-				a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
-			}
+			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
 		}
 	}
 	a.softwareBeforeNoun(v, groups)
@@ -1155,13 +1164,21 @@ func (v *sview) low(a *analysis) string {
 // hasYear reports whether s holds a year from 1980 to 2099.
 func hasYear(s string) bool {
 	for i := 0; i+4 <= len(s); i++ {
+		// A year starting at i, i+1, i+2 or i+3 has a digit at i+3: where
+		// there is none, as mostly in prose, skip all four.
+		if !isDigit(s[i+3]) {
+			i += 3
+			continue
+		}
 		c := s[i]
-		if (c == '1' && s[i+1] == '9' || c == '2' && s[i+1] == '0') && s[i+2] >= '0' && s[i+2] <= '9' && s[i+3] >= '0' && s[i+3] <= '9' {
+		if (c == '1' && s[i+1] == '9' || c == '2' && s[i+1] == '0') && isDigit(s[i+2]) {
 			return true
 		}
 	}
 	return false
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // malwareIntro reports whether an introduced name follows a malware word:
 // "a backdoor known as WellMess".

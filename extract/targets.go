@@ -709,7 +709,9 @@ func (a *analysis) namesList(v *sview) bool {
 	if !strings.Contains(seg, ", ") {
 		return false
 	}
-	// The sentence is in lower case: the matcher's folding changes nothing.
+	if a.foldIsLower {
+		return listWordSet.containsAny(seg) // no need to lower-case it
+	}
 	return listWordSet.containsAny(v.low(a))
 }
 
