@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
@@ -49,12 +50,8 @@ func (s *Store) CreateCollection(ctx context.Context, c *aptgraph.Collection) er
 
 // Collections returns every collection, oldest first.
 func (s *Store) Collections(ctx context.Context) ([]*aptgraph.Collection, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, title, description, coalesce(alias, ''), created
+	out, err := collect(ctx, s.pool, scanCollection, `SELECT id, title, description, coalesce(alias, ''), created
 		FROM collections ORDER BY created, id`)
-	if err != nil {
-		return nil, FormatError(fmt.Errorf("read collections: %w", err))
-	}
-	out, err := pgx.CollectRows(rows, scanCollection)
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read collections: %w", err))
 	}
@@ -63,12 +60,8 @@ func (s *Store) Collections(ctx context.Context) ([]*aptgraph.Collection, error)
 
 // Collection returns the collection whose id or alias is id.
 func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, title, description, coalesce(alias, ''), created
-		FROM collections WHERE id = $1 OR alias = $1`, id)
-	if err != nil {
-		return nil, FormatError(fmt.Errorf("read collection: %w", err))
-	}
-	c, err := pgx.CollectExactlyOneRow(rows, scanCollection)
+	c, err := scanCollection(s.pool.QueryRow(ctx, `SELECT id, title, description, coalesce(alias, ''), created
+		FROM collections WHERE id = $1 OR alias = $1`, id))
 	if err == pgx.ErrNoRows {
 		return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", id)
 	} else if err != nil {
@@ -77,7 +70,7 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 	return c, nil
 }
 
-func scanCollection(row pgx.CollectableRow) (*aptgraph.Collection, error) {
+func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {
 	var c aptgraph.Collection
 	if err := row.Scan(&c.ID, &c.Title, &c.Description, &c.Alias, &c.Created); err != nil {
 		return nil, err
@@ -165,30 +158,28 @@ func (s *Store) Tokens(ctx context.Context) ([]*aptgraph.Token, error) {
 }
 
 func (s *Store) tokens(ctx context.Context, where string, args ...any) ([]*aptgraph.Token, error) {
-	rows, err := s.pool.Query(ctx, `SELECT t.id, t.name, t.can_read, t.can_write, t.max_tlp, t.created, t.revoked,
+	out, err := collect(ctx, s.pool, scanToken, `SELECT t.id, t.name, t.can_read, t.can_write, t.max_tlp, t.created, t.revoked,
 			coalesce((SELECT array_agg(collection_id ORDER BY collection_id) FROM token_collections
 				WHERE token_id = t.id), '{}')
 		FROM tokens t `+where+` ORDER BY t.created, t.id`, args...)
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read tokens: %w", err))
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*aptgraph.Token, error) {
-		var (
-			t       aptgraph.Token
-			tlp     int16
-			revoked *time.Time
-		)
-		if err := row.Scan(&t.ID, &t.Name, &t.Read, &t.Write, &tlp, &t.Created, &revoked, &t.Collections); err != nil {
-			return nil, err
-		}
-		t.MaxTLP, t.Created = stix.TLP(tlp), t.Created.UTC()
-		if revoked != nil {
-			t.Revoked = revoked.UTC()
-		}
-		return &t, nil
-	})
-	if err != nil {
-		return nil, FormatError(fmt.Errorf("read tokens: %w", err))
-	}
 	return out, nil
+}
+
+func scanToken(row storesql.Row) (*aptgraph.Token, error) {
+	var (
+		t       aptgraph.Token
+		tlp     int16
+		revoked *time.Time
+	)
+	if err := row.Scan(&t.ID, &t.Name, &t.Read, &t.Write, &tlp, &t.Created, &revoked, &t.Collections); err != nil {
+		return nil, err
+	}
+	t.MaxTLP, t.Created = stix.TLP(tlp), t.Created.UTC()
+	if revoked != nil {
+		t.Revoked = revoked.UTC()
+	}
+	return &t, nil
 }

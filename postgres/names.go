@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 )
 
 // PutNames stores name records in one transaction; see aptgraph.Store.
@@ -45,16 +46,8 @@ func (s *Store) PutNames(ctx context.Context, recs []*aptgraph.NameRecord) (int,
 
 // Names returns the records of a normalised name.
 func (s *Store) Names(ctx context.Context, norm string) ([]*aptgraph.NameRecord, error) {
-	rows, err := s.pool.Query(ctx, `SELECT norm, kind, group_key, name, group_name, source, coiner, score
+	out, err := collect(ctx, s.pool, storesql.ScanNameRecord, `SELECT `+storesql.NameColumns+`
 		FROM names WHERE norm = $1 ORDER BY kind COLLATE "C", group_key COLLATE "C"`, norm)
-	if err != nil {
-		return nil, FormatError(fmt.Errorf("read names: %w", err))
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*aptgraph.NameRecord, error) {
-		var r aptgraph.NameRecord
-		err := row.Scan(&r.Norm, &r.Kind, &r.GroupKey, &r.Name, &r.GroupName, &r.Source, &r.Coiner, &r.Score)
-		return &r, err
-	})
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read names: %w", err))
 	}
@@ -90,12 +83,8 @@ const claimColumns = `id, kind, a, b, norm_a, norm_b, by_whom, note, created, un
 
 // AliasClaims returns the claims that match f, oldest first.
 func (s *Store) AliasClaims(ctx context.Context, f aptgraph.AliasClaimFilter) ([]*aptgraph.AliasClaim, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+claimColumns+` FROM alias_claims
+	out, err := collect(ctx, s.pool, scanClaim, `SELECT `+claimColumns+` FROM alias_claims
 		WHERE ($1 = '' OR norm_a = $1 OR norm_b = $1) AND ($2 OR undone IS NULL) ORDER BY id`, f.Norm, f.Undone)
-	if err != nil {
-		return nil, FormatError(fmt.Errorf("read alias claims: %w", err))
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*aptgraph.AliasClaim, error) { return scanClaim(row) })
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read alias claims: %w", err))
 	}
@@ -131,7 +120,7 @@ func (s *Store) UndoAliasClaim(ctx context.Context, id int64, by string) (*aptgr
 	return c, nil
 }
 
-func scanClaim(row pgx.Row) (*aptgraph.AliasClaim, error) {
+func scanClaim(row storesql.Row) (*aptgraph.AliasClaim, error) {
 	var c aptgraph.AliasClaim
 	var undone *time.Time
 	if err := row.Scan(&c.ID, &c.Kind, &c.A, &c.B, &c.NormA, &c.NormB, &c.By, &c.Note, &c.Created, &undone, &c.UndoneBy); err != nil {

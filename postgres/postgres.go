@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 )
 
 //go:embed migrations/*.sql
@@ -36,8 +37,8 @@ var migrations embed.FS
 // Store is aptgraph.Store on PostgreSQL.
 type Store struct {
 	pool    *pgxpool.Pool
-	collIDs collectionIDs // collection ids by key, for Objects
-	feed    writeFeed     // see WriteCount
+	collIDs storesql.CollectionIDs // collection ids by key, for Objects
+	feed    writeFeed              // see WriteCount
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
@@ -344,7 +345,7 @@ func (p *plan) save(ctx context.Context, tx pgx.Tx) error {
 			ids = append(ids, id)
 			latestIDs, latestSeqs = append(latestIDs, id), append(latestSeqs, v.seq)
 			seen := map[string]bool{}
-			for _, n := range objectNames(o) {
+			for _, n := range storesql.ObjectNames(o) {
 				if k := clean(aptgraph.NameKey(n)); !seen[k] {
 					seen[k] = true
 					nameKeys, nameIDs = append(nameKeys, k), append(nameIDs, id)
@@ -435,58 +436,16 @@ func (p *plan) save(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
-// searchDoc returns the search row of an object: see searchText.
+// searchDoc returns the search row of an object: see storesql.SearchText.
 func (p *plan) searchDoc(o *stix.Object) (name, body string) {
 	if o.Type == "relationship" || o.Type == "sighting" {
 		return "", "" // claims are found through their ends, not by words
 	}
-	name, body = searchText(o)
+	name, body = storesql.SearchText(o)
 	if o.Type == "report" {
-		body = joinText(body, p.reportText[o.ID])
+		body = storesql.JoinText(body, p.reportText[o.ID])
 	}
 	return clean(name), clean(body)
-}
-
-// objectNames returns the names an object is found by: its name, its
-// aliases, and ATT&CK's x_mitre_aliases.
-func objectNames(o *stix.Object) []string {
-	names := append([]string{o.Name}, o.Aliases...)
-	if raw, ok := o.Extra["x_mitre_aliases"]; ok {
-		var more []string
-		if json.Unmarshal(raw, &more) == nil {
-			names = append(names, more...)
-		}
-	}
-	out := names[:0]
-	for _, n := range names {
-		if aptgraph.NameKey(n) != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// searchText returns what the search index holds of an object: in name, its
-// names, value and ATT&CK id; in body, its description.
-func searchText(o *stix.Object) (name, body string) {
-	names := objectNames(o)
-	if o.Value != "" {
-		names = append(names, o.Value)
-	}
-	if id := o.ExternalID("mitre-attack"); id != "" {
-		names = append(names, id)
-	}
-	return strings.Join(names, "\n"), o.Description
-}
-
-func joinText(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "\n\n" + b
 }
 
 // clean makes text storable in a PostgreSQL text column, which holds

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
@@ -35,12 +36,12 @@ func (s *Store) CreateCollection(ctx context.Context, c *aptgraph.Collection) er
 	if c.Alias != "" {
 		names = append(names, c.Alias)
 	}
-	var q query
-	q.add(`SELECT count(*) FROM collections WHERE 0`)
-	q.in(` OR id`, names)
-	q.in(` OR alias`, names)
+	q := storesql.NewQuery(sqlDialect)
+	q.Add(`SELECT count(*) FROM collections WHERE false`)
+	q.In(` OR id`, names)
+	q.In(` OR alias`, names)
 	var n int
-	if err := tx.QueryRowContext(ctx, q.sql.String(), q.args...).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, q.SQL(), q.Args()...).Scan(&n); err != nil {
 		return FormatError(fmt.Errorf("create collection: %w", err))
 	}
 	if n > 0 {
@@ -59,21 +60,9 @@ func (s *Store) CreateCollection(ctx context.Context, c *aptgraph.Collection) er
 
 // Collections returns every collection, oldest first.
 func (s *Store) Collections(ctx context.Context) ([]*aptgraph.Collection, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT id, title, description, coalesce(alias, ''), created
+	out, err := collect(ctx, s.reader, scanCollection, `SELECT id, title, description, coalesce(alias, ''), created
 		FROM collections ORDER BY created, id`)
 	if err != nil {
-		return nil, FormatError(fmt.Errorf("read collections: %w", err))
-	}
-	defer rows.Close()
-	var out []*aptgraph.Collection
-	for rows.Next() {
-		c, err := scanCollection(rows)
-		if err != nil {
-			return nil, FormatError(fmt.Errorf("read collections: %w", err))
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, FormatError(fmt.Errorf("read collections: %w", err))
 	}
 	return out, nil
@@ -91,7 +80,7 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 	return c, nil
 }
 
-func scanCollection(row scanner) (*aptgraph.Collection, error) {
+func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {
 	var c aptgraph.Collection
 	var created int64
 	if err := row.Scan(&c.ID, &c.Title, &c.Description, &c.Alias, &created); err != nil {
@@ -184,36 +173,32 @@ func (s *Store) Tokens(ctx context.Context) ([]*aptgraph.Token, error) {
 }
 
 func (s *Store) tokens(ctx context.Context, where string, args ...any) ([]*aptgraph.Token, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT t.id, t.name, t.can_read, t.can_write, t.max_tlp, t.created,
+	out, err := collect(ctx, s.reader, scanToken, `SELECT t.id, t.name, t.can_read, t.can_write, t.max_tlp, t.created,
 			coalesce(t.revoked, 0), coalesce((SELECT json_group_array(collection_id) FROM
 				(SELECT collection_id FROM token_collections WHERE token_id = t.id ORDER BY collection_id)), '[]')
 		FROM tokens t `+where+` ORDER BY t.created, t.id`, args...)
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read tokens: %w", err))
 	}
-	defer rows.Close()
-	var out []*aptgraph.Token
-	for rows.Next() {
-		var (
-			t                aptgraph.Token
-			tlp              int
-			created, revoked int64
-			collections      string
-		)
-		if err := rows.Scan(&t.ID, &t.Name, &t.Read, &t.Write, &tlp, &created, &revoked, &collections); err != nil {
-			return nil, FormatError(fmt.Errorf("read tokens: %w", err))
-		}
-		t.MaxTLP, t.Created = stix.TLP(tlp), fromMicros(created)
-		if revoked != 0 {
-			t.Revoked = fromMicros(revoked)
-		}
-		if err := json.Unmarshal([]byte(collections), &t.Collections); err != nil {
-			return nil, FormatError(fmt.Errorf("read tokens: %w", err))
-		}
-		out = append(out, &t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, FormatError(fmt.Errorf("read tokens: %w", err))
-	}
 	return out, nil
+}
+
+func scanToken(row storesql.Row) (*aptgraph.Token, error) {
+	var (
+		t                aptgraph.Token
+		tlp              int
+		created, revoked int64
+		collections      string
+	)
+	if err := row.Scan(&t.ID, &t.Name, &t.Read, &t.Write, &tlp, &created, &revoked, &collections); err != nil {
+		return nil, err
+	}
+	t.MaxTLP, t.Created = stix.TLP(tlp), fromMicros(created)
+	if revoked != 0 {
+		t.Revoked = fromMicros(revoked)
+	}
+	if err := json.Unmarshal([]byte(collections), &t.Collections); err != nil {
+		return nil, err
+	}
+	return &t, nil
 }

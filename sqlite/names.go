@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 )
 
 // PutNames stores name records in one transaction; see aptgraph.Store.
@@ -52,21 +53,9 @@ func (s *Store) PutNames(ctx context.Context, recs []*aptgraph.NameRecord) (int,
 
 // Names returns the records of a normalised name.
 func (s *Store) Names(ctx context.Context, norm string) ([]*aptgraph.NameRecord, error) {
-	rows, err := s.reader.QueryContext(ctx, `SELECT norm, kind, group_key, name, group_name, source, coiner, score
+	out, err := collect(ctx, s.reader, storesql.ScanNameRecord, `SELECT `+storesql.NameColumns+`
 		FROM names WHERE norm = ? ORDER BY kind, group_key`, norm)
 	if err != nil {
-		return nil, FormatError(fmt.Errorf("read names: %w", err))
-	}
-	defer rows.Close()
-	var out []*aptgraph.NameRecord
-	for rows.Next() {
-		var r aptgraph.NameRecord
-		if err := rows.Scan(&r.Norm, &r.Kind, &r.GroupKey, &r.Name, &r.GroupName, &r.Source, &r.Coiner, &r.Score); err != nil {
-			return nil, FormatError(fmt.Errorf("read names: %w", err))
-		}
-		out = append(out, &r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, FormatError(fmt.Errorf("read names: %w", err))
 	}
 	return out, nil
@@ -103,29 +92,17 @@ const claimColumns = `id, kind, a, b, norm_a, norm_b, by_whom, note, created, un
 
 // AliasClaims returns the claims that match f, oldest first.
 func (s *Store) AliasClaims(ctx context.Context, f aptgraph.AliasClaimFilter) ([]*aptgraph.AliasClaim, error) {
-	var q query
-	q.add(`SELECT ` + claimColumns + ` FROM alias_claims WHERE 1`)
+	q := storesql.NewQuery(sqlDialect)
+	q.Add(`SELECT ` + claimColumns + ` FROM alias_claims WHERE true`)
 	if f.Norm != "" {
-		q.add(` AND (norm_a = ? OR norm_b = ?)`, f.Norm, f.Norm)
+		q.Add(` AND (norm_a = ? OR norm_b = ?)`, f.Norm, f.Norm)
 	}
 	if !f.Undone {
-		q.add(` AND undone IS NULL`)
+		q.Add(` AND undone IS NULL`)
 	}
-	q.add(` ORDER BY id`)
-	rows, err := s.reader.QueryContext(ctx, q.sql.String(), q.args...)
+	q.Add(` ORDER BY id`)
+	out, err := collect(ctx, s.reader, scanClaim, q.SQL(), q.Args()...)
 	if err != nil {
-		return nil, FormatError(fmt.Errorf("read alias claims: %w", err))
-	}
-	defer rows.Close()
-	var out []*aptgraph.AliasClaim
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, FormatError(fmt.Errorf("read alias claims: %w", err))
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, FormatError(fmt.Errorf("read alias claims: %w", err))
 	}
 	return out, nil
@@ -161,7 +138,7 @@ func (s *Store) UndoAliasClaim(ctx context.Context, id int64, by string) (*aptgr
 	return c, nil
 }
 
-func scanClaim(row interface{ Scan(...any) error }) (*aptgraph.AliasClaim, error) {
+func scanClaim(row storesql.Row) (*aptgraph.AliasClaim, error) {
 	var c aptgraph.AliasClaim
 	var created int64
 	var undone sql.NullInt64

@@ -27,6 +27,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 )
 
 //go:embed migrations/*.sql
@@ -39,10 +40,10 @@ const busyTimeout = 10 * time.Second
 // Store is aptgraph.Store on SQLite.
 type Store struct {
 	path    string
-	writer  *sql.DB       // one connection: every write is serialised through it
-	reader  *sql.DB       // read-only connections
-	stmts   stmtCache     // prepared statements on reader
-	collIDs collectionIDs // collection ids by key, for Objects
+	writer  *sql.DB                // one connection: every write is serialised through it
+	reader  *sql.DB                // read-only connections
+	stmts   stmtCache              // prepared statements on reader
+	collIDs storesql.CollectionIDs // collection ids by key, for Objects
 
 	// now is the clock date_added is taken from; tests replace it.
 	now func() time.Time

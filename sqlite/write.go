@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
@@ -296,7 +296,7 @@ func (w *writer) index(ctx context.Context, o *stix.Object, seq int64, cur *stor
 		w.unsearch = append(w.unsearch, n)
 	}
 	delete(w.search, n)
-	for _, name := range objectNames(o) {
+	for _, name := range storesql.ObjectNames(o) {
 		if _, err := w.insertName.ExecContext(ctx, aptgraph.NameKey(name), o.ID); err != nil {
 			return err
 		}
@@ -325,7 +325,7 @@ func (w *writer) index(ctx context.Context, o *stix.Object, seq int64, cur *stor
 	if o.Type == "relationship" || o.Type == "sighting" {
 		return nil // claims are found through their ends, not by words
 	}
-	name, body := searchText(o)
+	name, body := storesql.SearchText(o)
 	if o.Type == "report" {
 		text := w.reportText
 		if w.b.Report == nil || o.ID != w.b.Report.ID {
@@ -335,7 +335,7 @@ func (w *writer) index(ctx context.Context, o *stix.Object, seq int64, cur *stor
 		} else {
 			w.reportIndexed = true
 		}
-		body = joinText(body, text)
+		body = storesql.JoinText(body, text)
 	}
 	if name != "" || body != "" {
 		w.search[n] = [2]string{name, body}
@@ -357,8 +357,8 @@ func (w *writer) finish(ctx context.Context) error {
 			return err
 		}
 		w.unsearch = append(w.unsearch, c.n)
-		name, body := searchText(&o)
-		w.search[c.n] = [2]string{name, joinText(body, w.reportText)}
+		name, body := storesql.SearchText(&o)
+		w.search[c.n] = [2]string{name, storesql.JoinText(body, w.reportText)}
 	}
 	if len(w.unsearch) > 0 {
 		b, err := json.Marshal(w.unsearch)
@@ -392,46 +392,4 @@ func (w *writer) addToCollection(ctx context.Context, seq int64) error {
 	}
 	_, err := w.insertMembership.ExecContext(ctx, w.collection, seq, micros(w.nextDateAdded()))
 	return err
-}
-
-// objectNames returns the names an object is found by: its name, its
-// aliases, and ATT&CK's x_mitre_aliases.
-func objectNames(o *stix.Object) []string {
-	names := append([]string{o.Name}, o.Aliases...)
-	if raw, ok := o.Extra["x_mitre_aliases"]; ok {
-		var more []string
-		if json.Unmarshal(raw, &more) == nil {
-			names = append(names, more...)
-		}
-	}
-	out := names[:0]
-	for _, n := range names {
-		if aptgraph.NameKey(n) != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// searchText returns what the search index holds of an object: in name, its
-// names, value and ATT&CK id; in body, its description.
-func searchText(o *stix.Object) (name, body string) {
-	names := objectNames(o)
-	if o.Value != "" {
-		names = append(names, o.Value)
-	}
-	if id := o.ExternalID("mitre-attack"); id != "" {
-		names = append(names, id)
-	}
-	return strings.Join(names, "\n"), o.Description
-}
-
-func joinText(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "\n\n" + b
 }
