@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,6 +99,10 @@ type analysis struct {
 	// letters ('İ' and the Kelvin sign do), so a search for lower-case ASCII
 	// words that folds ASCII case finds what one in the lower-cased text does.
 	foldIsLower bool
+	// lower is the text in lower case. With lowerAligned, lower-casing kept
+	// every character's length, so lower[s:e] is the lower case of text[s:e].
+	lower        string
+	lowerAligned bool
 
 	ents []mention // entity mentions, in order
 	cues []mention
@@ -173,6 +176,7 @@ func (a *analysis) cuesOf(v *sview, k kind) []mention {
 func (a *analysis) run() {
 	d := a.x.dict
 	a.ents, a.cues = d.scan(a.text)
+	a.lower, a.lowerAligned = lowerAligned(a.text)
 	a.vendorFallback()
 	extra := findCodeNames(a.text)
 	extra = append(extra, animalNames(a.text, a.cues)...)
@@ -978,14 +982,14 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 	toks := v.tokens(a)
 	for n := 1; n < len(toks); n++ {
 		noun := toks[n].text
-		if !slices.Contains(malwareWords, noun) {
+		if !malwareWordSet[noun] {
 			continue
 		}
 		strong := familyWords[noun]
 		// Back over up to three lower-case modifiers ("remote
 		// administration"), then over the names and their "and" or commas.
 		k := n - 1
-		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && toks[k].text == strings.ToLower(toks[k].text) && !slices.Contains(malwareWords, toks[k].text) && toks[k].text != "and"; m++ {
+		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && toks[k].text == strings.ToLower(toks[k].text) && !malwareWordSet[toks[k].text] && toks[k].text != "and"; m++ {
 			k--
 		}
 		// Names, one word each, joined by "and" or commas: "the Apostle and
@@ -1045,6 +1049,15 @@ var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers
 	"implants", "ransomware", "dropper", "droppers", "stealer", "stealers", "trojan", "trojans", "rat", "rats", "tool",
 	"tools", "families", "family", "variant", "variants", "rootkit", "downloader", "webshell", "web shell", "payload",
 	"payloads", "strain", "strains"}
+
+// malwareWordSet holds malwareWords, for looking up tokens.
+var malwareWordSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range malwareWords {
+		m[w] = true
+	}
+	return m
+}()
 
 func mentionsMalwareWord(s string) bool {
 	for _, w := range malwareWords {
@@ -1156,7 +1169,7 @@ func (v *sview) inClaimant(sp Span) bool {
 // low returns the sentence in lower case, computed once.
 func (v *sview) low(a *analysis) string {
 	if v.lower == "" {
-		v.lower = strings.ToLower(a.text[v.s.Start:v.s.End])
+		v.lower = a.lowerOf(v.s.Span)
 	}
 	return v.lower
 }

@@ -149,7 +149,7 @@ func (a *analysis) vendorFallback() {
 	// A text that names things in the first person ("we track it as X") is
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
-	low := strings.ToLower(a.text)
+	low := a.lower
 	ownNames := false
 	for _, w := range []string{"we track", "we call", "we named", "we have named", "we refer to", "we dubbed", "we are tracking", "we've named", "we have dubbed"} {
 		if strings.Contains(low, w) {
