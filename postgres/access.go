@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +69,20 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 	return c, nil
 }
 
+// collectionID returns the id of the collection whose id or alias is key.
+func collectionID(ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, key string) (string, error) {
+	var id string
+	err := db.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, key).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", key)
+	} else if err != nil {
+		return "", FormatError(fmt.Errorf("find collection: %w", err))
+	}
+	return id, nil
+}
+
 func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {
 	var c aptgraph.Collection
 	if err := row.Scan(&c.ID, &c.Title, &c.Description, &c.Alias, &c.Created); err != nil {
@@ -93,21 +106,11 @@ func (s *Store) CreateToken(ctx context.Context, spec aptgraph.TokenSpec) (strin
 
 	t := &aptgraph.Token{ID: uuid.NewString(), Name: clean(spec.Name), Read: spec.Read, Write: spec.Write,
 		MaxTLP: spec.MaxTLP, Created: s.now().UTC().Truncate(time.Microsecond)}
-	for _, c := range spec.Collections {
-		id := c
-		if c != aptgraph.AllCollections {
-			err := tx.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, c).Scan(&id)
-			if err == pgx.ErrNoRows {
-				return "", nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", c)
-			} else if err != nil {
-				return "", nil, FormatError(fmt.Errorf("create token: %w", err))
-			}
-		}
-		if !slices.Contains(t.Collections, id) {
-			t.Collections = append(t.Collections, id)
-		}
+	if t.Collections, err = storesql.TokenCollections(spec.Collections, func(key string) (string, error) {
+		return collectionID(ctx, tx, key)
+	}); err != nil {
+		return "", nil, err
 	}
-	slices.Sort(t.Collections)
 	secret := aptgraph.NewTokenSecret()
 	if _, err := tx.Exec(ctx, `INSERT INTO tokens (id, name, secret_sha256, can_read, can_write, max_tlp, created)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.ID, t.Name, aptgraph.HashTokenSecret(secret), t.Read, t.Write,

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -80,6 +79,20 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 	return c, nil
 }
 
+// collectionID returns the id of the collection whose id or alias is key.
+func collectionID(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, key string) (string, error) {
+	var id string
+	err := db.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ?1 OR alias = ?1`, key).Scan(&id)
+	if err == sql.ErrNoRows {
+		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", key)
+	} else if err != nil {
+		return "", FormatError(fmt.Errorf("find collection: %w", err))
+	}
+	return id, nil
+}
+
 func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {
 	var c aptgraph.Collection
 	var created int64
@@ -104,21 +117,11 @@ func (s *Store) CreateToken(ctx context.Context, spec aptgraph.TokenSpec) (strin
 
 	t := &aptgraph.Token{ID: uuid.NewString(), Name: spec.Name, Read: spec.Read, Write: spec.Write,
 		MaxTLP: spec.MaxTLP, Created: fromMicros(micros(s.now()))}
-	for _, c := range spec.Collections {
-		id := c
-		if c != aptgraph.AllCollections {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ?1 OR alias = ?1`, c).Scan(&id)
-			if err == sql.ErrNoRows {
-				return "", nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", c)
-			} else if err != nil {
-				return "", nil, FormatError(fmt.Errorf("create token: %w", err))
-			}
-		}
-		if !slices.Contains(t.Collections, id) {
-			t.Collections = append(t.Collections, id)
-		}
+	if t.Collections, err = storesql.TokenCollections(spec.Collections, func(key string) (string, error) {
+		return collectionID(ctx, tx, key)
+	}); err != nil {
+		return "", nil, err
 	}
-	slices.Sort(t.Collections)
 	secret := aptgraph.NewTokenSecret()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, name, secret_sha256, can_read, can_write, max_tlp, created)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.Name, aptgraph.HashTokenSecret(secret), t.Read, t.Write,

@@ -30,18 +30,13 @@ func (s *Store) Object(ctx context.Context, id string) (*aptgraph.StoredObject, 
 func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgraph.StoredObject, error) {
 	var collection string
 	if f.Collection != "" {
-		id, err := s.collIDs.Get(f.Collection, func() (string, error) {
-			var id string
-			err := s.reader.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ? OR alias = ?`,
-				f.Collection, f.Collection).Scan(&id)
-			return id, err
+		var err error
+		collection, err = s.collIDs.Get(f.Collection, func() (string, error) {
+			return collectionID(ctx, s.reader, f.Collection)
 		})
-		if err == sql.ErrNoRows {
-			return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", f.Collection)
-		} else if err != nil {
-			return nil, FormatError(fmt.Errorf("find collection: %w", err))
+		if err != nil {
+			return nil, err
 		}
-		collection = id
 	}
 	q, err := storesql.ObjectsQuery(sqlDialect, f, collection)
 	if err != nil {
@@ -52,14 +47,7 @@ func (s *Store) Objects(ctx context.Context, f aptgraph.ObjectFilter) ([]*aptgra
 		return nil, FormatError(fmt.Errorf("read objects: %w", err))
 	}
 	defer rows.Close()
-	var out []*aptgraph.StoredObject
-	if f.Limit > 0 {
-		out = make([]*aptgraph.StoredObject, 0, min(f.Limit, 1024))
-	}
-	rawOnly := f.RawOnly || f.KeysOnly
-	out, err = storesql.AppendRows(out, rows, func(row storesql.Row) (*aptgraph.StoredObject, error) {
-		return scanObject(row, rawOnly)
-	})
+	out, err := storesql.ReadObjects(rows, f, scanObject)
 	if err != nil {
 		return nil, FormatError(fmt.Errorf("read objects: %w", err))
 	}

@@ -83,12 +83,9 @@ type writer struct {
 func (s *Store) newWriter(ctx context.Context, tx *sql.Tx, b *aptgraph.Batch) (*writer, error) {
 	w := &writer{s: s, tx: tx, b: b, search: map[int64][2]string{}}
 	if b.Collection != "" {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ? OR alias = ?`,
-			b.Collection, b.Collection).Scan(&w.collection)
-		if err == sql.ErrNoRows {
-			return nil, aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", b.Collection)
-		} else if err != nil {
-			return nil, FormatError(fmt.Errorf("find collection: %w", err))
+		var err error
+		if w.collection, err = collectionID(ctx, tx, b.Collection); err != nil {
+			return nil, err
 		}
 	}
 	var last sql.NullInt64

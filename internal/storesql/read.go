@@ -11,55 +11,50 @@ import (
 )
 
 // ObjectsQuery returns the statement of aptgraph.Store.Objects for f; it
-// reads rows of seq, date_added, tlp, modified, id, type and raw. collection
-// is the id that f.Collection names, "" when f has none.
+// reads rows of seq, date_added, tlp, modified, id, type and raw, which
+// ReadObjects reads. collection is the id that f.Collection names, "" when
+// f has none.
 func ObjectsQuery(d Dialect, f aptgraph.ObjectFilter, collection string) (*Query, error) {
 	q := NewQuery(d)
-	if collection != "" {
-		// The order, the cursor and date_added are those of the additions to
-		// the collection, and first and last count only its versions.
+	// list is the alias of the rows listed, whose seq orders them and is
+	// the cursor, and which give date_added: the versions themselves (v) or,
+	// in a collection, the additions to it (m), in its table.
+	list, table := "v", "object_versions"
+	last := d.Newest("v.seq")
+	first := `NOT EXISTS (SELECT 1 FROM object_versions v2 WHERE v2.id = v.id AND v2.modified < v.modified)`
+	if collection == "" {
+		q.Add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, ` + rawColumn(f) + ` FROM object_versions v WHERE true`)
+	} else {
+		list, table = "m", "collection_objects"
 		q.Add(`SELECT m.seq, m.date_added, v.tlp, v.modified, v.id, v.type, `+rawColumn(f)+`
 			FROM collection_objects m JOIN object_versions v ON v.seq = m.version_seq
 			WHERE m.collection_id = ?`, collection)
-		if f.AfterSeq > 0 {
-			q.Add(` AND m.seq > ?`, f.AfterSeq)
-		}
-		if !f.AddedAfter.IsZero() {
-			// date_added rises with seq across the store (both are given
-			// out under the write lock), so the additions after a time are
-			// those from the first one after it on: one probe of the
-			// date_added index turns the time into a seq bound on the
-			// collection's (collection_id, seq) index, instead of a scan
-			// of the collection from its start.
-			t := d.Time(f.AddedAfter)
-			q.Add(` AND m.seq >= (SELECT seq FROM collection_objects WHERE date_added > ? ORDER BY date_added LIMIT 1)
-				AND `+d.Unindexed("m.date_added")+` > ?`, t, t)
-		}
+		// First and last count only the collection's versions. A version
+		// that is the newest of its object in the store (latest: one probe
+		// of an integer index) is the newest in the collection too; only
+		// the others need the search for a newer one in it.
 		newer := func(cmp string) string {
 			return `NOT EXISTS (SELECT 1 FROM collection_objects m2 JOIN object_versions v2 ON v2.seq = m2.version_seq
 				WHERE m2.collection_id = m.collection_id AND v2.id = v.id AND v2.modified ` + cmp + ` v.modified)`
 		}
-		// A version that is the newest of its object in the store (latest:
-		// one probe of an integer index) is the newest in the collection
-		// too; only the others need the search for a newer one in it.
-		if err := versionFilter(q, f, `(`+d.Newest("v.seq")+` OR `+newer(">")+`)`, newer("<")); err != nil {
-			return nil, err
-		}
-	} else {
-		q.Add(`SELECT v.seq, v.date_added, v.tlp, v.modified, v.id, v.type, ` + rawColumn(f) + ` FROM object_versions v WHERE true`)
-		if f.AfterSeq > 0 {
-			q.Add(` AND v.seq > ?`, f.AfterSeq)
-		}
-		if !f.AddedAfter.IsZero() {
-			// As above: a seq bound from one probe of the date_added index.
-			t := d.Time(f.AddedAfter)
-			q.Add(` AND v.seq >= (SELECT seq FROM object_versions WHERE date_added > ? ORDER BY date_added LIMIT 1)
-				AND `+d.Unindexed("v.date_added")+` > ?`, t, t)
-		}
-		if err := versionFilter(q, f, d.Newest("v.seq"),
-			`NOT EXISTS (SELECT 1 FROM object_versions v2 WHERE v2.id = v.id AND v2.modified < v.modified)`); err != nil {
-			return nil, err
-		}
+		last, first = `(`+last+` OR `+newer(">")+`)`, newer("<")
+	}
+	if f.AfterSeq > 0 {
+		q.Add(` AND `+list+`.seq > ?`, f.AfterSeq)
+	}
+	if !f.AddedAfter.IsZero() {
+		// date_added rises with seq across the store (both are given out
+		// under the write lock), so the rows after a time are those from
+		// the first one after it on: one probe of the date_added index
+		// turns the time into a seq bound on the seq index (in a
+		// collection, its (collection_id, seq) one), instead of a scan from
+		// the start.
+		t := d.Time(f.AddedAfter)
+		q.Add(` AND `+list+`.seq >= (SELECT seq FROM `+table+` WHERE date_added > ? ORDER BY date_added LIMIT 1)
+			AND `+d.Unindexed(list+`.date_added`)+` > ?`, t, t)
+	}
+	if err := versionFilter(q, f, last, first); err != nil {
+		return nil, err
 	}
 	q.In(" AND v.id", f.IDs)
 	q.In(" AND v.type", f.Types)
@@ -70,15 +65,22 @@ func ObjectsQuery(d Dialect, f aptgraph.ObjectFilter, collection string) (*Query
 	if f.MaxTLP != nil {
 		q.Add(` AND v.tlp <= ?`, int(*f.MaxTLP))
 	}
-	if collection != "" {
-		q.Add(` ORDER BY m.seq`)
-	} else {
-		q.Add(` ORDER BY v.seq`)
-	}
+	q.Add(` ORDER BY ` + list + `.seq`)
 	if f.Limit > 0 {
 		q.Add(` LIMIT ?`, f.Limit)
 	}
 	return q, nil
+}
+
+// ReadObjects reads the result of ObjectsQuery for f with scan, which reads
+// a row and decodes its object unless rawOnly (see DecodeObject).
+func ReadObjects(rows Rows, f aptgraph.ObjectFilter, scan func(row Row, rawOnly bool) (*aptgraph.StoredObject, error)) ([]*aptgraph.StoredObject, error) {
+	var out []*aptgraph.StoredObject
+	if f.Limit > 0 {
+		out = make([]*aptgraph.StoredObject, 0, min(f.Limit, 1024))
+	}
+	rawOnly := f.RawOnly || f.KeysOnly
+	return AppendRows(out, rows, func(row Row) (*aptgraph.StoredObject, error) { return scan(row, rawOnly) })
 }
 
 // rawColumn is the column Objects reads as raw: none (an empty string) for
