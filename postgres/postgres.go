@@ -14,11 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"embed"
@@ -100,33 +95,24 @@ func (s *Store) migrate(ctx context.Context) error {
 		version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return FormatError(fmt.Errorf("create schema_version: %w", err))
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := storesql.Migrations(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		v, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name does not start with a number", name)
-		}
+	for _, m := range ms {
 		var applied bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_version WHERE version = $1)`, v).Scan(&applied); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_version WHERE version = $1)`, m.Version).Scan(&applied); err != nil {
 			return FormatError(fmt.Errorf("migrate: %w", err))
 		}
 		if applied {
 			continue
 		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", name, err)
-		}
 		// No arguments: the simple protocol runs a file of statements.
-		if _, err := tx.Exec(ctx, string(body)); err != nil {
-			return FormatError(fmt.Errorf("apply migration %s: %w", name, err))
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return FormatError(fmt.Errorf("apply migration %s: %w", m.Name, err))
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v); err != nil {
-			return FormatError(fmt.Errorf("apply migration %s: %w", name, err))
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, m.Version); err != nil {
+			return FormatError(fmt.Errorf("apply migration %s: %w", m.Name, err))
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -142,17 +128,8 @@ func FormatError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ae *aptgraph.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return aptgraph.WrapError(aptgraph.ENOTFOUND, "not found", err)
-	case errors.Is(err, context.Canceled):
-		return aptgraph.WrapError(aptgraph.EUNAVAILABLE, "the request was cancelled", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return aptgraph.WrapError(aptgraph.EUNAVAILABLE, "the store did not answer in time", err)
+	if e, ok := storesql.FormatError(err, pgx.ErrNoRows); ok {
+		return e
 	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {

@@ -14,11 +14,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -131,46 +129,37 @@ func (s *Store) migrate(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)`); err != nil {
 		return FormatError(fmt.Errorf("create schema_version: %w", err))
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := storesql.Migrations(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name does not start with a number", name)
-		}
-		if err := s.applyMigration(ctx, v, name); err != nil {
+	for _, m := range ms {
+		if err := s.applyMigration(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, version int, name string) error {
+func (s *Store) applyMigration(ctx context.Context, m storesql.Migration) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return FormatError(fmt.Errorf("migrate: %w", err))
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_version WHERE version = ?`, version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_version WHERE version = ?`, m.Version).Scan(&n); err != nil {
 		return FormatError(fmt.Errorf("migrate: %w", err))
 	}
 	if n > 0 {
 		return nil
 	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return fmt.Errorf("read migration %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return FormatError(fmt.Errorf("apply migration %s: %w", name, err))
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return FormatError(fmt.Errorf("apply migration %s: %w", m.Name, err))
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied) VALUES (?, ?)`,
-		version, time.Now().UnixMicro()); err != nil {
-		return FormatError(fmt.Errorf("apply migration %s: %w", name, err))
+		m.Version, time.Now().UnixMicro()); err != nil {
+		return FormatError(fmt.Errorf("apply migration %s: %w", m.Name, err))
 	}
 	return FormatError(tx.Commit())
 }
@@ -182,17 +171,8 @@ func FormatError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ae *aptgraph.Error
-	if errors.As(err, &ae) {
-		return err
-	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return aptgraph.WrapError(aptgraph.ENOTFOUND, "not found", err)
-	case errors.Is(err, context.Canceled):
-		return aptgraph.WrapError(aptgraph.EUNAVAILABLE, "the request was cancelled", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return aptgraph.WrapError(aptgraph.EUNAVAILABLE, "the store did not answer in time", err)
+	if e, ok := storesql.FormatError(err, sql.ErrNoRows); ok {
+		return e
 	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
