@@ -7,40 +7,24 @@ import (
 	"unicode"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 )
-
-// maxQuery is the longest search query accepted, in bytes.
-const maxQuery = 1000
 
 // Search runs a full-text query with FTS5, best match first.
 func (s *Store) Search(ctx context.Context, query string, limit int) ([]*aptgraph.SearchHit, error) {
-	if len(query) > maxQuery {
-		return nil, aptgraph.Errorf(aptgraph.EINVALID, "search query is longer than %d bytes", maxQuery)
-	}
-	if limit <= 0 {
-		limit = 20
+	limit, err := storesql.SearchLimit(query, limit)
+	if err != nil {
+		return nil, err
 	}
 	match := ftsQuery(query)
 	if match == "" {
 		return nil, nil
 	}
-	rows, err := s.reader.QueryContext(ctx, `SELECT l.id, v.type, v.name,
+	hits, err := collect(ctx, s.reader, storesql.ScanSearchHit, `SELECT l.id, v.type, v.name,
 			snippet(search, -1, ?, ?, '…', 16), -rank
 		FROM search JOIN latest l ON l.n = search.rowid JOIN object_versions v ON v.seq = l.seq
 		WHERE search MATCH ? ORDER BY rank LIMIT ?`, aptgraph.MatchStart, aptgraph.MatchEnd, match, limit)
 	if err != nil {
-		return nil, FormatError(fmt.Errorf("search: %w", err))
-	}
-	defer rows.Close()
-	var hits []*aptgraph.SearchHit
-	for rows.Next() {
-		var h aptgraph.SearchHit
-		if err := rows.Scan(&h.ID, &h.Type, &h.Name, &h.Snippet, &h.Rank); err != nil {
-			return nil, FormatError(fmt.Errorf("search: %w", err))
-		}
-		hits = append(hits, &h)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, FormatError(fmt.Errorf("search: %w", err))
 	}
 	return hits, nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aptgraph/aptgraph"
 	"github.com/aptgraph/aptgraph/internal/shared"
+	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
 	"github.com/aptgraph/aptgraph/storetest"
 )
@@ -284,7 +285,7 @@ func FuzzSearch(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		if len(q) > maxQuery {
+		if len(q) > storesql.MaxQuery {
 			return
 		}
 		if _, err := s.Search(context.Background(), q, 3); err != nil {
