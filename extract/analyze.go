@@ -236,6 +236,63 @@ func (a *analysis) run() {
 		a.sentence(v, strong)
 	}
 	a.claimUnnamed()
+	a.dropHeadlineEchoes()
+}
+
+// countryAt reports whether a country mention covers exactly sp.
+func countryAt(ents []mention, sp Span) bool {
+	for _, m := range ents {
+		if m.kind == kCountry && m.Span == sp {
+			return true
+		}
+	}
+	return false
+}
+
+// dropHeadlineEchoes drops the claims of the headline (the first sentence)
+// that no one in it makes, when the body makes the same claim with its
+// source: "Police agency says China-linked MirrorFace ..." is the
+// National Police Agency's claim of the next paragraph, not a claim of
+// the publisher's.
+func (a *analysis) dropHeadlineEchoes() {
+	if len(a.sents) == 0 || len(a.claimList) < 2 {
+		return
+	}
+	head := a.sents[0].Span
+	pub := a.publisher()
+	kept := a.claimList[:0]
+	for _, c := range a.claimList {
+		if c.by == pub && allWithin(c.ev, head) && a.claimedElsewhere(c) {
+			for k, x := range a.claims {
+				if x == c {
+					delete(a.claims, k)
+				}
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	a.claimList = kept
+}
+
+// claimedElsewhere reports whether another source claims what c claims.
+func (a *analysis) claimedElsewhere(c *claim) bool {
+	for _, x := range a.claimList {
+		if x != c && x.by != c.by && x.group == c.group && x.sponsor == c.sponsor {
+			return true
+		}
+	}
+	return false
+}
+
+// allWithin reports whether every span of ev lies inside w.
+func allWithin(ev []Span, w Span) bool {
+	for _, sp := range ev {
+		if sp.Start < w.Start || sp.End > w.End {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeMentions adds pattern finds to the dictionary mentions. Where they
@@ -450,6 +507,11 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 			}
 			// In a headline every word has a capital: only distinctive names count.
 			if m.e.weak && !strong[m.ref] && a.titleCase(v) {
+				continue
+			}
+			// "Beijing opposed ...": a capital that stands for its state is
+			// no group, whatever alias lists say.
+			if m.e.weak && !strong[m.ref] && countryAt(v.ents, m.Span) {
 				continue
 			}
 			if m.e.weak && !strong[m.ref] && !a.groupContext(v, m) {

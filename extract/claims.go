@@ -1153,6 +1153,18 @@ func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 	return out
 }
 
+// blameAfter reports whether the lower-case text after a name makes it
+// the one to blame: " was responsible for", " is behind", " carried out".
+func blameAfter(rest string) bool {
+	for _, w := range []string{" was responsible for", " is responsible for", " were responsible for", " was behind",
+		" is behind", " were behind", " had carried out", " carried out", " was to blame", " is to blame", " orchestrated"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // stateAfterCue finds a country named right after an attribution cue, as a
 // state: "associated with the DPRK", "under orders from Pyongyang", "linked
 // to China". It also reads a nationality given to a group: "a suspected
@@ -1178,6 +1190,12 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			}
 			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 			break
+		}
+		// "Iran was responsible for the hack", "Russia was behind the
+		// attacks": a country as the subject of blame.
+		if rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]); blameAfter(rest) {
+			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
+			continue
 		}
 		// "Iran's APT42": a possessive country right before a group.
 		if strings.HasPrefix(a.text[m.End:min(v.s.End, m.End+3)], "'s ") {
@@ -1379,11 +1397,14 @@ type pendingClaim struct {
 	hedges []string
 	ev     Span
 	para   int
+	// activity marks a claim about an intrusion ("Iran was responsible
+	// for the hack").
+	activity bool
 }
 
 // holdClaim keeps a claim about an unnamed group for the next sentence.
 func (a *analysis) holdClaim(v *sview, gov []govPhrase, claimants []*party, cands []sponsorCand) {
-	if !a.hasCue(v, kGroupHead) || !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) || a.hasCue(v, kNegation) {
+	if !a.hasCue(v, kGroupHead) && !activityNoun(v.low(a)) || !a.hasCue(v, kAttribution) && !hasSuffixSponsor(gov) || a.hasCue(v, kNegation) {
 		return
 	}
 	by := claimants
@@ -1391,7 +1412,8 @@ func (a *analysis) holdClaim(v *sview, gov []govPhrase, claimants []*party, cand
 		by = []*party{a.publisher()}
 	}
 	conf, phrase := a.confidence(v)
-	a.pending = &pendingClaim{by: by, cands: cands, conf: conf, phrase: phrase, hedges: a.hedges(v), ev: v.s.Span, para: v.s.Para}
+	a.pending = &pendingClaim{by: by, cands: cands, conf: conf, phrase: phrase, hedges: a.hedges(v), ev: v.s.Span, para: v.s.Para,
+		activity: activityNoun(v.low(a))}
 }
 
 // completePending attaches a held claim to the group a sentence names when
@@ -1541,23 +1563,49 @@ func (a *analysis) claimUnnamed() {
 		a.unnamed = append(a.unnamed, a.pending)
 		a.pending = nil
 	}
-	if len(a.claimList) > 0 || len(a.unnamed) == 0 {
+	if len(a.unnamed) == 0 {
 		return
 	}
-	if a.unattributed == nil {
-		a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
+	// In a report that names groups, an unnamed claim stands only where a
+	// named source, that names no group itself and sponsors none, attributes
+	// an intrusion ("the agencies said Iran was responsible for the hack")
+	// outside the headline: a held claim about "hackers" most likely meant
+	// a group the report names, and a headline repeats the body.
+	named := map[*party]bool{}
+	for _, c := range a.claimList {
+		named[c.by] = true
 	}
-	g := a.unattributed
+	pub := a.publisher()
 	for _, p := range a.unnamed {
-		g.ev = appendEv(g.ev, p.ev)
 		for _, c := range p.cands {
-			sp := a.sponsor(c)
-			sp.ev = appendEv(sp.ev, p.ev)
 			for _, by := range p.by {
+				if len(a.claimList) > 0 && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
+					continue
+				}
+				if a.unattributed == nil {
+					a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
+				}
+				g := a.unattributed
+				g.ev = appendEv(g.ev, p.ev)
+				sp := a.sponsor(c)
+				sp.ev = appendEv(sp.ev, p.ev)
 				a.addClaim(by, g, sp, p.conf, p.phrase, p.hedges, p.ev)
 			}
 		}
 	}
+}
+
+// activityNoun reports whether the lower-case sentence speaks of an
+// intrusion rather than a group: "responsible for the hack", "behind the
+// attacks".
+func activityNoun(low string) bool {
+	for _, w := range []string{" hack ", " hack.", " hacks", " hacking of", " attack ", " attack.", " attacks", " breach", " intrusion",
+		" cyberattack", " cyber attack", " compromise of", " campaign", " operation "} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // negatedFor reports whether a negation or withholding cue governs the

@@ -146,6 +146,11 @@ func (a *analysis) doc() *aptgraph.Document { return a.docRef }
 func (a *analysis) vendorFallback() {
 	count := map[int32]int{}
 	first := map[int32]int{}
+	// A text told in the first person is a vendor's own; otherwise only a
+	// vendor that speaks of its own research ("Microsoft has uncovered")
+	// wrote it: a news story that names Fortinet's appliances is not
+	// Fortinet's.
+	own := firstPerson(a.text)
 	// A text that names things in the first person ("we track it as X") is
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
@@ -161,7 +166,7 @@ func (a *analysis) vendorFallback() {
 		if m.kind == kBody && bodies[m.ref].Vendor && ownNames && otherNaming(low, m.Span) {
 			continue
 		}
-		if m.kind == kBody && bodies[m.ref].Vendor && !productAfter(a.text, m.End) {
+		if m.kind == kBody && bodies[m.ref].Vendor && !productAfter(a.text, m.End) && (own || researchAfter(low, m.End)) {
 			if _, ok := first[m.ref]; !ok {
 				first[m.ref] = m.Start
 			}
@@ -177,6 +182,46 @@ func (a *analysis) vendorFallback() {
 	if best >= 0 {
 		a.vendor = bodies[best].Name
 	}
+}
+
+// firstPerson reports whether the text speaks as "we" outside quotations,
+// as a vendor's report does and a news story does not.
+func firstPerson(text string) bool {
+	inQuote := false
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '"':
+			inQuote = !inQuote
+		case c == '\n':
+			inQuote = false
+		case !inQuote && (c == 'W' || c == 'w') && i+3 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
+			w := strings.ToLower(text[i:min(len(text), i+4)])
+			if strings.HasPrefix(w, "we ") || strings.HasPrefix(w, "we'") {
+				return true
+			}
+		case !inQuote && (c == 'O' || c == 'o') && i+4 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
+			if w := strings.ToLower(text[i : i+4]); w == "our " {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// researchAfter reports whether the vendor name ending at end, in the
+// lower-case text, is followed by words of a researcher speaking of its
+// own work: "Microsoft has uncovered", "ESET researchers".
+func researchAfter(low string, end int) bool {
+	after := low[end:min(len(low), end+30)]
+	after = strings.TrimPrefix(strings.TrimPrefix(after, " has"), " have")
+	for _, w := range []string{" uncovered", " discovered", " observed", " identified", " assesses", " assessed",
+		" detected", " analyzed", " analysed", " investigated", " researchers", " threat intelligence",
+		" threat research", " threat analysis", " labs", " tracks", " is tracking", " has been tracking", " found"} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherNaming reports whether the vendor at sp stands in a naming frame,

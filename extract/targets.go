@@ -70,6 +70,10 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				ok = true
 			}
 		}
+		// "law enforcement agencies said": the sector speaks.
+		if ok && a.sectorSpeaks(v, m) {
+			ok = false
+		}
 		if !ok {
 			continue
 		}
@@ -112,7 +116,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		prep := false
 		for _, p := range []string{"against", "in", "targeting", "targeted", "including", "on", "into", "at", "hit", "from", "across", "attacked", "attacking", "breached", "compromised", "include", "includes", "included", "targets", "victims", "entities", "organizations", "inside", "throughout"} {
-			if strings.HasSuffix(prev, p) || strings.HasSuffix(prev, p+" the") {
+			if endsWithWord(prev, p) || endsWithWord(prev, p+" the") {
 				prep = true
 				break
 			}
@@ -227,6 +231,17 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 }
 
 func isListGap(s string) bool {
+	// "Colombia and, to a lesser extent, Ecuador": a list goes on past a
+	// hedge between commas.
+	for _, h := range listHedges {
+		if i := strings.Index(s, h); i >= 0 {
+			s = s[:i] + " " + s[i+len(h):]
+			s = strings.Replace(s, "  ", " ", 1)
+			if s == " and " || s == " " || s == ", " {
+				return true
+			}
+		}
+	}
 	switch s {
 	case ", ", " and ", ", and ", " or ", ", or ", " & ", "/", ", the ", " and the ", ", and the ", " and in ", ", in ":
 		return true
@@ -907,6 +922,21 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 // sourceContext reports whether the words before sp make it the source of
 // what is said, not a victim: "a report by the National ... Center",
 // "researchers at Example Labs".
+// sectorSpeaks reports whether the sector word m heads the subject of a
+// reporting verb: "law enforcement agencies said", "government officials
+// told reporters".
+func (a *analysis) sectorSpeaks(v *sview, m mention) bool {
+	f := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]))
+	if len(f) < 2 || !sectorHeads[f[0]] {
+		return false
+	}
+	switch f[1] {
+	case "said", "say", "says", "told", "warned", "confirmed", "announced", "stated", "reported", "added", "disclosed":
+		return true
+	}
+	return false
+}
+
 // listedSectors returns the words the vocabulary does not know that stand
 // in a list of sectors with words it does: "the diamond, education and
 // technology sectors" gives "diamond", in the text's own word.
@@ -971,6 +1001,16 @@ func isLowerWord(w string) bool {
 	return len(w) >= 3
 }
 
+// listHedges stand inside a list without ending it.
+var listHedges = []string{", to a lesser extent,", ", to a lesser degree,", ", more recently,", ", most recently,",
+	", in particular,", ", above all,", ", especially", " especially", " as well as", " and also", ", and also"}
+
+// endsWithWord reports whether s ends with the word or words w: "that"
+// does not end with "at".
+func endsWithWord(s, w string) bool {
+	return s == w || strings.HasSuffix(s, " "+w)
+}
+
 // determiners cannot stand between a sector word and its head: in "research
 // their targets", research is a verb.
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "their": true, "its": true, "our": true,
@@ -980,7 +1020,10 @@ var determiners = map[string]bool{"the": true, "a": true, "an": true, "their": t
 // "agencies from the United States", "officials from Japan".
 var provenanceNouns = []string{"agencies", "agency", "authorities", "officials", "partners", "allies", "counterparts",
 	"services", "governments", "signatories", "representatives", "investigators", "researchers", "experts",
-	"analysts", "diplomats", "delegates", "ministers", "colleagues"}
+	"analysts", "diplomats", "delegates", "ministers", "colleagues",
+	// and where products come from: "VPN appliances from Fortinet"
+	"appliances", "devices", "products", "equipment", "routers", "firewalls", "software", "hardware", "gateways",
+	"servers", "switches", "solutions", "systems"}
 
 // provenanceNounBefore reports whether before, lower case and ending in
 // "from " (or "from the "), has a provenance noun right before the "from".
@@ -1006,6 +1049,10 @@ func (a *analysis) sourceContext(v *sview, sp Span) bool {
 		return true
 	}
 	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-40):sp.Start])
+	// "appliances from Array Networks": where a product comes from.
+	if provenanceNounBefore(before) {
+		return true
+	}
 	// "China's National ...": look past a possessive country.
 	if i := strings.LastIndex(before, "'s "); i >= 0 && i+3 == len(before) {
 		if j := strings.LastIndexByte(before[:i], ' '); j >= 0 {
