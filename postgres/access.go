@@ -73,14 +73,9 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 func collectionID(ctx context.Context, db interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, key string) (string, error) {
-	var id string
-	err := db.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, key).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", key)
-	} else if err != nil {
-		return "", FormatError(fmt.Errorf("find collection: %w", err))
-	}
-	return id, nil
+	row := db.QueryRow(ctx, `SELECT id FROM collections WHERE id = $1 OR alias = $1`, key)
+	id, err := storesql.CollectionID(row, key, pgx.ErrNoRows)
+	return id, FormatError(err)
 }
 
 func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {

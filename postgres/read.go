@@ -67,10 +67,8 @@ func (s *Store) Relationships(ctx context.Context, f aptgraph.RelationshipFilter
 
 // collect runs a query on db and reads each row of its result with scan.
 func collect[T any](ctx context.Context, db *pgxpool.Pool, scan func(storesql.Row) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
+	// pgx returns rows even when the query fails, and their Err says why.
+	rows, _ := db.Query(ctx, query, args...)
 	defer rows.Close()
 	return storesql.AppendRows(nil, rows, scan)
 }

@@ -83,14 +83,9 @@ func (s *Store) Collection(ctx context.Context, id string) (*aptgraph.Collection
 func collectionID(ctx context.Context, db interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, key string) (string, error) {
-	var id string
-	err := db.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ?1 OR alias = ?1`, key).Scan(&id)
-	if err == sql.ErrNoRows {
-		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", key)
-	} else if err != nil {
-		return "", FormatError(fmt.Errorf("find collection: %w", err))
-	}
-	return id, nil
+	row := db.QueryRowContext(ctx, `SELECT id FROM collections WHERE id = ?1 OR alias = ?1`, key)
+	id, err := storesql.CollectionID(row, key, sql.ErrNoRows)
+	return id, FormatError(err)
 }
 
 func scanCollection(row storesql.Row) (*aptgraph.Collection, error) {

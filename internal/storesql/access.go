@@ -1,6 +1,8 @@
 package storesql
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/aptgraph/aptgraph"
@@ -26,4 +28,17 @@ func TokenCollections(keys []string, lookup func(key string) (string, error)) ([
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+// CollectionID reads the id of the collection whose id or alias is key from
+// row, the result of a query for it; noRows is the driver's error for a
+// result without rows, which makes ENOTFOUND.
+func CollectionID(row Row, key string, noRows error) (string, error) {
+	var id string
+	if err := row.Scan(&id); errors.Is(err, noRows) {
+		return "", aptgraph.Errorf(aptgraph.ENOTFOUND, "collection %q not found", key)
+	} else if err != nil {
+		return "", fmt.Errorf("find collection: %w", err)
+	}
+	return id, nil
 }
