@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/enginetest"
 	"github.com/aptgraph/aptgraph/internal/shared"
 	"github.com/aptgraph/aptgraph/internal/storesql"
 	"github.com/aptgraph/aptgraph/stix"
@@ -117,21 +118,8 @@ func TestWriteRollsBack(t *testing.T) {
 	}
 	s.afterObject = nil
 
-	after, _ := s.Objects(ctx, aptgraph.ObjectFilter{AllVersions: true})
-	if len(after) != len(before) {
-		t.Errorf("%d versions after the failed write, want %d", len(after), len(before))
-	}
-	if in, _ := s.Objects(ctx, aptgraph.ObjectFilter{Collection: c.ID, AllVersions: true}); len(in) != 0 {
-		t.Errorf("%d versions in the collection after the failed write, want 0", len(in))
-	}
-	if _, err := s.ReportText(ctx, b.Report.ID); aptgraph.ErrorCode(err) != aptgraph.ENOTFOUND {
-		t.Errorf("text of the failed report: %v, want ENOTFOUND", err)
-	}
-	for _, q := range []string{`"Codename 2"`, `"Dropper-2"`} {
-		if hits, _ := s.Search(ctx, q, 5); len(hits) != 0 {
-			t.Errorf("search for %q found %d hits from the failed write", q, len(hits))
-		}
-	}
+	enginetest.RolledBack(t, s, len(before), b)
+
 	// The same write succeeds afterwards, in full.
 	res, err := s.Write(ctx, storetest.Report(2))
 	if err != nil || res.Created+res.Updated+res.Unchanged != len(b.Objects) || res.Created == 0 {
@@ -227,32 +215,8 @@ func TestSecretNotStored(t *testing.T) {
 
 // TestDateAddedMonotonic turns the clock back: date_added must still rise.
 func TestDateAddedMonotonic(t *testing.T) {
-	ctx := t.Context()
 	s := openTest(t)
-	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.now = func() time.Time { return clock }
-	if _, err := s.Write(ctx, storetest.Bulk(3, "a")); err != nil {
-		t.Fatal(err)
-	}
-	clock = clock.Add(-24 * time.Hour)
-	if _, err := s.Write(ctx, storetest.Bulk(3, "b")); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Objects(ctx, aptgraph.ObjectFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 6 {
-		t.Fatalf("%d objects, want 6", len(got))
-	}
-	for i := 1; i < len(got); i++ {
-		if !got[i].DateAdded.After(got[i-1].DateAdded) {
-			t.Errorf("date_added %d = %v, not after %v", i, got[i].DateAdded, got[i-1].DateAdded)
-		}
-	}
-	if want := time.Date(2030, 1, 1, 0, 0, 0, 5000, time.UTC); !got[5].DateAdded.Equal(want) {
-		t.Errorf("last date_added = %v, want %v (1µs steps after the clock went back)", got[5].DateAdded, want)
-	}
+	enginetest.DateAddedMonotonic(t, s, func(now func() time.Time) { s.now = now })
 }
 
 func TestFTSQuery(t *testing.T) {
@@ -294,50 +258,12 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// BenchmarkWriteReport writes one typical report per iteration (about 70
-// objects and relationships with evidence) into a store that already holds
-// 100 reports about the same group, so that most writes merge into objects
-// that earlier reports named. The cost of a report grows slowly with the
-// evidence those objects gather.
-func BenchmarkWriteReport(b *testing.B) {
-	const earlier = 100
-	ctx := context.Background()
-	s := openTest(b)
-	for i := range earlier {
-		if _, err := s.Write(ctx, storetest.Report(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	batches := make([]*aptgraph.Batch, b.N)
-	objs := 0
-	for i := range batches {
-		batches[i] = storetest.Report(earlier + i)
-		objs += len(batches[i].Objects)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := s.Write(ctx, batches[i]); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(objs)/b.Elapsed().Seconds(), "objects/s")
-}
+// BenchmarkWriteReport: see enginetest.WriteReport.
+func BenchmarkWriteReport(b *testing.B) { enginetest.WriteReport(b, openTest(b)) }
 
-// BenchmarkWriteBulk writes 25,000 new objects in one batch without Merge,
-// as an ATT&CK import does.
+// BenchmarkWriteBulk: see enginetest.WriteBulk.
 func BenchmarkWriteBulk(b *testing.B) {
-	const n = 25000
-	ctx := context.Background()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		s := openTest(b)
-		batch := storetest.Bulk(n, "bulk")
-		b.StartTimer()
-		if _, err := s.Write(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "objects/s")
+	enginetest.WriteBulk(b, func(tb testing.TB) aptgraph.Store { return openTest(tb) })
 }
 
 // BenchmarkImportATTACK writes the real ATT&CK Enterprise bundle (24,772
