@@ -109,6 +109,7 @@ type analysis struct {
 
 	groups    map[string]*group
 	groupList []*group
+	headline  *group // holds the victims of a headline that names no group
 	sponsors  map[string]*sponsor
 	parties   map[string]*party
 	claims    map[string]*claim
@@ -237,6 +238,7 @@ func (a *analysis) run() {
 	}
 	a.claimUnnamed()
 	a.dropHeadlineEchoes()
+	a.headlineTargets()
 }
 
 // countryAt reports whether a country mention covers exactly sp.
@@ -1032,6 +1034,45 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 		}
 	}
 	a.softwareBeforeNoun(v, groups)
+	a.softwareAfterNoun(v, groups)
+}
+
+// softwareAfterNoun reads a list of names set after a plural word for
+// software: "the publicly available tools Weevly, Chisel and Impacket",
+// "the backdoors Kapeka and GossipFlow". A list item that runs on in lower
+// case ("LSASS memory dumping") is a description, not a name.
+func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
+	seg := a.text[v.s.Start:v.s.End]
+	for _, noun := range []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers "} {
+		for off := 0; ; {
+			i := strings.Index(seg[off:], noun)
+			if i < 0 {
+				break
+			}
+			at := off + i + len(noun)
+			off = at
+			if at >= len(seg) || seg[at] < 'A' || seg[at] > 'Z' || at > len(noun) && isWordByte(seg[at-len(noun)-1]) {
+				continue
+			}
+			for _, nm := range readNames(seg, at) {
+				if rest := seg[nm.End:]; len(rest) > 1 && rest[0] == ' ' && rest[1] >= 'a' && rest[1] <= 'z' && !strings.HasPrefix(rest, " and ") && !strings.HasPrefix(rest, " or ") {
+					continue
+				}
+				name := seg[nm.Start:nm.End]
+				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+				if strings.Contains(name, " ") || isStopCap(name) || notFamilyNames[name] || a.knownName(v, sp) {
+					continue
+				}
+				a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
+				if noun == "tools " || noun == "utilities " {
+					if a.textTools == nil {
+						a.textTools = map[string]bool{}
+					}
+					a.textTools[name] = true
+				}
+			}
+		}
+	}
 }
 
 // softwareBeforeNoun finds new names used as the modifiers of a word for

@@ -224,7 +224,7 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	}
 	// Nothing to attribute: no group, no group noun to hold a claim for, no
 	// concurrence to copy.
-	if len(groups) == 0 && !a.hasCue(v, kGroupHead) {
+	if len(groups) == 0 && !a.hasCue(v, kGroupHead) && !(a.hasCue(v, kAttribution) && activityNoun(v.low(a))) {
 		a.concurAcross(v, gov, claimants)
 		return
 	}
@@ -1575,11 +1575,12 @@ func (a *analysis) claimUnnamed() {
 	for _, c := range a.claimList {
 		named[c.by] = true
 	}
+	namesGroups := len(a.claimList) > 0
 	pub := a.publisher()
 	for _, p := range a.unnamed {
 		for _, c := range p.cands {
 			for _, by := range p.by {
-				if len(a.claimList) > 0 && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
+				if namesGroups && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
 					continue
 				}
 				if a.unattributed == nil {

@@ -24,6 +24,8 @@ var techniqueCues = map[string]string{
 	"currentversion\\run": "T1547.001",
 	"new service":         "T1543.003", "windows service": "T1543.003", "creates a service": "T1543.003",
 	"installed as a service": "T1543.003", "malicious service": "T1543.003",
+	"supply chain attack": "T1195", "supply-chain attack": "T1195", "supply chain compromise": "T1195",
+	"software supply chain": "T1195.002", "compromised software update": "T1195.002", "trojanized update": "T1195.002",
 	"keylogger": "T1056.001", "keylogging": "T1056.001", "keystrokes": "T1056.001", "keystroke logging": "T1056.001",
 	"screenshot": "T1113", "screenshots": "T1113", "screen capture": "T1113", "captures the screen": "T1113",
 	"credential dumping": "T1003", "dump credentials": "T1003", "dumping credentials": "T1003",

@@ -46,6 +46,8 @@ var sectorWords = map[string]string{
 	"lawmakers": "government", "state bodies": "government", "state institutions": "government", "state agencies": "government",
 	"public administration": "government", "foreign ministries": "government", "ministries of foreign affairs": "government",
 	"non-governmental organisations": "non-profit", "non-governmental organizations": "non-profit", "civil servants": "government",
+	"aeronautics": "aerospace", "astronautics": "aerospace", "aeronautical": "aerospace",
+	"heating": "utilities", "water supply": "water",
 	"law enforcement": "law enforcement", "law-enforcement": "law enforcement", "port authorities": "transportation", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 
@@ -158,6 +160,7 @@ var attributionCues = []string{
 // targetCues mark a sentence that says whom or what a group hit.
 var targetCues = []string{
 	"target", "targets", "targeted", "targeting", "targetted", "attack", "attacks", "attacked", "attacking",
+	"cyberattack", "cyberattacks", "cyber attack", "cyber attacks", "cyber-attack", "cyber-attacks",
 	"against", "hack", "hacked", "hacking", "breach", "breached", "breaching", "compromise", "compromised",
 	"compromising", "intrusion", "intrusions", "infiltrate", "infiltrated", "infiltrating", "spy on", "spied on",
 	"spying on", "steal", "stole", "stolen", "stealing", "theft", "victim", "victims", "victimized", "hit",

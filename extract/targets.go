@@ -16,6 +16,14 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	if len(groups) == 0 && a.focus != nil {
 		groups = []*group{a.focus}
 	}
+	if len(groups) == 0 && a.isHeadline(v) {
+		// A headline with no group: its victims belong to the group the
+		// body names first (see headlineTargets).
+		if a.headline == nil {
+			a.headline = &group{key: "headline", name: "headline", kbIndex: -1, origins: map[string][]Span{}}
+		}
+		groups = []*group{a.headline}
+	}
 	if len(groups) == 0 {
 		// No group named yet: the report's activity itself is the source.
 		if a.unattributed == nil {
@@ -1004,6 +1012,45 @@ func isLowerWord(w string) bool {
 // listHedges stand inside a list without ending it.
 var listHedges = []string{", to a lesser extent,", ", to a lesser degree,", ", more recently,", ", most recently,",
 	", in particular,", ", above all,", ", especially", " especially", " as well as", " and also", ", and also"}
+
+// headlineTargets gives the victims of a headline that names no group to
+// the first group the body names, or else to the unattributed activity.
+func (a *analysis) headlineTargets() {
+	if a.headline == nil {
+		return
+	}
+	to := a.unattributed
+	for _, g := range a.groupList {
+		if g != a.headline {
+			to = g
+			break
+		}
+	}
+	for _, k := range sortedKeys(a.targets) {
+		t := a.targets[k]
+		if t.group != a.headline {
+			continue
+		}
+		delete(a.targets, k)
+		if to == nil {
+			to = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
+			a.unattributed = to
+		}
+		for _, ev := range t.ev {
+			to.ev = appendEv(to.ev, ev)
+			a.addTarget(to, t.kind, t.name, ev, [2]int{t.from, t.to})
+		}
+	}
+}
+
+// isHeadline reports whether v is the title line of a longer text: its
+// first sentence, with no full stop.
+func (a *analysis) isHeadline(v *sview) bool {
+	if v.i != 0 || len(a.sents) < 2 {
+		return false
+	}
+	return !strings.HasSuffix(strings.TrimRight(a.text[v.s.Start:v.s.End], " \n\t\"'”’"), ".")
+}
 
 // endsWithWord reports whether s ends with the word or words w: "that"
 // does not end with "at".
