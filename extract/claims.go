@@ -317,6 +317,10 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	}
 	// Claimants: the sentence's own, else the last one in this paragraph or the one before.
 	by := claimants
+	// "We assess ...": the report's own voice, not the last source quoted.
+	if len(by) == 0 && weSubject(v.low(a)) {
+		by = []*party{a.publisher()}
+	}
 	if len(by) == 0 && a.lastClaimant != nil && v.s.Para-a.lastClaimPar <= 3 {
 		by = a.lastClaimant
 	}
@@ -1151,6 +1155,19 @@ func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 		}
 	}
 	return out
+}
+
+// weSubject reports whether a lower-case sentence speaks as "we": "we
+// assess", "we believe", "in our assessment".
+func weSubject(low string) bool {
+	// In quoted speech "we" is the speaker: "\"We assess ...,\" the
+	// directorate said".
+	if strings.ContainsAny(low, "\"“”") {
+		return false
+	}
+	low = strings.TrimLeft(low, " ")
+	return strings.HasPrefix(low, "we ") || strings.Contains(low, " we assess") || strings.Contains(low, " we believe") ||
+		strings.Contains(low, " we judge") || strings.Contains(low, " we attribute") || strings.Contains(low, "in our assessment")
 }
 
 // blameAfter reports whether the lower-case text after a name makes it
