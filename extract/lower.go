@@ -22,15 +22,21 @@ func (a *analysis) runeStart(i int) bool {
 
 // lowerAligned returns strings.ToLower(text), and whether every character
 // kept its length in UTF-8 (always so in ASCII), which makes the lower case
-// of any stretch of text the same stretch of the result. It lower-cases
-// ASCII through a table and the rest rune by rune, as strings.ToLower does
-// once a text holds anything beyond ASCII, but without its bookkeeping.
+// of any stretch of text the same stretch of the result. It copies the runs
+// that lower-casing leaves alone as they are, and lower-cases the rest rune
+// by rune as strings.ToLower does.
 func lowerAligned(text string) (string, bool) {
-	b := make([]byte, 0, len(text))
+	var b strings.Builder
+	b.Grow(len(text))
 	aligned := true
+	done := 0 // text[:done] is written
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf {
-			b = append(b, lowerASCII[c])
+			if 'A' <= c && c <= 'Z' {
+				b.WriteString(text[done:i])
+				b.WriteByte(c + 'a' - 'A')
+				done = i + 1
+			}
 			i++
 			continue
 		}
@@ -38,23 +44,14 @@ func lowerAligned(text string) (string, bool) {
 		if r == utf8.RuneError && n == 1 {
 			return strings.ToLower(text), false // invalid UTF-8: its own rules
 		}
-		l := unicode.ToLower(r)
-		if utf8.RuneLen(l) != n {
-			aligned = false
+		if l := unicode.ToLower(r); l != r {
+			aligned = aligned && utf8.RuneLen(l) == n
+			b.WriteString(text[done:i])
+			b.WriteRune(l)
+			done = i + n
 		}
-		b = utf8.AppendRune(b, l)
 		i += n
 	}
-	return string(b), aligned
+	b.WriteString(text[done:])
+	return b.String(), aligned
 }
-
-// lowerASCII maps each ASCII byte to its lower case.
-var lowerASCII = func() (t [utf8.RuneSelf]byte) {
-	for c := range t {
-		t[c] = byte(c)
-		if 'A' <= c && c <= 'Z' {
-			t[c] += 'a' - 'A'
-		}
-	}
-	return t
-}()

@@ -33,7 +33,7 @@ var abbreviations = map[string]bool{
 // blank line; a single line break ends a sentence when the line looks
 // finished (ends in punctuation, or is short like a heading or list item).
 func splitSentences(text string) []sentence {
-	var out []sentence
+	out := make([]sentence, 0, len(text)/128) // prose runs to a sentence every 100-odd bytes
 	para := 0
 	start := -1
 	emit := func(end int) {
@@ -67,6 +67,15 @@ func splitSentences(text string) []sentence {
 	}
 	lineStart := 0
 	for i := 0; i < len(text); i++ {
+		// Inside a sentence only line breaks and stops matter: skip to one.
+		if start >= 0 {
+			for i < len(text) && !sentenceBytes[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				break
+			}
+		}
 		c := text[i]
 		if start < 0 && c != ' ' && c != '\n' {
 			start = i
@@ -109,6 +118,9 @@ func splitSentences(text string) []sentence {
 	emit(len(text))
 	return out
 }
+
+// sentenceBytes are the bytes that may end a sentence.
+var sentenceBytes = [256]bool{'\n': true, '.': true, '!': true, '?': true}
 
 // lineEnds reports whether the line text[from:to] is complete on its own.
 func lineEnds(text string, from, to int) bool {
