@@ -163,10 +163,16 @@ func (a *analysis) vendorFallback() {
 		}
 	}
 	for _, m := range a.ents {
-		if m.kind == kBody && bodies[m.ref].Vendor && ownNames && otherNaming(low, m.Span) {
+		if m.kind != kBody || !bodies[m.ref].Vendor {
 			continue
 		}
-		if m.kind == kBody && bodies[m.ref].Vendor && !productAfter(a.text, m.End) && (own || researchAfter(low, m.End)) {
+		// The lower-case words around the name.
+		before := a.lowerOf(Span{max(0, m.Start-14), m.Start})
+		after := a.lowerOf(Span{m.End, min(len(a.text), m.End+30)})
+		if ownNames && otherNaming(before, after) {
+			continue
+		}
+		if !productAfter(a.text, m.End) && (own || researchAfter(after)) {
 			if _, ok := first[m.ref]; !ok {
 				first[m.ref] = m.Start
 			}
@@ -208,11 +214,10 @@ func firstPerson(text string) bool {
 	return false
 }
 
-// researchAfter reports whether the vendor name ending at end, in the
-// lower-case text, is followed by words of a researcher speaking of its
+// researchAfter reports whether the lower-case words after a vendor's name
+// are words of a researcher speaking of its
 // own work: "Microsoft has uncovered", "ESET researchers".
-func researchAfter(low string, end int) bool {
-	after := low[end:min(len(low), end+30)]
+func researchAfter(after string) bool {
 	after = strings.TrimPrefix(strings.TrimPrefix(after, " has"), " have")
 	for _, w := range []string{" uncovered", " discovered", " observed", " identified", " assesses", " assessed",
 		" detected", " analyzed", " analysed", " investigated", " researchers", " threat intelligence",
@@ -224,16 +229,15 @@ func researchAfter(low string, end int) bool {
 	return false
 }
 
-// otherNaming reports whether the vendor at sp stands in a naming frame,
-// "Mandiant tracks it as", "tracked by Mandiant as", in the lower-case text.
-func otherNaming(low string, sp Span) bool {
-	after := low[sp.End:min(len(low), sp.End+20)]
+// otherNaming reports whether the lower-case words before and after a
+// vendor's name make a naming frame: "Mandiant tracks it as", "tracked by
+// Mandiant as".
+func otherNaming(before, after string) bool {
 	for _, w := range []string{" tracks ", " calls ", " refers to ", " has dubbed ", " dubbed ", " names ", " has named ", " tracked "} {
 		if strings.HasPrefix(after, w) {
 			return true
 		}
 	}
-	before := low[max(0, sp.Start-14):sp.Start]
 	for _, w := range []string{"tracked by ", "known to ", "named by ", "called by ", "dubbed by ", "known by "} {
 		if strings.HasSuffix(before, w) {
 			return true
