@@ -1037,39 +1037,40 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 	a.softwareAfterNoun(v, groups)
 }
 
+// afterNounList are plural words for malware after which a text lists
+// names: "the tools Mimikatz and PsExec".
+var (
+	afterNounList = []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers "}
+	afterNouns    = newPhrases(true, afterNounList...)
+)
+
 // softwareAfterNoun reads a list of names set after a plural word for
 // software: "the publicly available tools Weevly, Chisel and Impacket",
 // "the backdoors Kapeka and GossipFlow". A list item that runs on in lower
 // case ("LSASS memory dumping") is a description, not a name.
 func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
 	seg := a.text[v.s.Start:v.s.End]
-	for _, noun := range []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers "} {
-		for off := 0; ; {
-			i := strings.Index(seg[off:], noun)
-			if i < 0 {
-				break
-			}
-			at := off + i + len(noun)
-			off = at
-			if at >= len(seg) || seg[at] < 'A' || seg[at] > 'Z' || at > len(noun) && isWordByte(seg[at-len(noun)-1]) {
+	for _, h := range afterNouns.hits(seg, nil) {
+		noun := afterNounList[h.phrase]
+		at := h.at + len(noun)
+		if at >= len(seg) || seg[at] < 'A' || seg[at] > 'Z' || at > len(noun) && isWordByte(seg[at-len(noun)-1]) {
+			continue
+		}
+		for _, nm := range readNames(seg, at) {
+			if rest := seg[nm.End:]; len(rest) > 1 && rest[0] == ' ' && rest[1] >= 'a' && rest[1] <= 'z' && !strings.HasPrefix(rest, " and ") && !strings.HasPrefix(rest, " or ") {
 				continue
 			}
-			for _, nm := range readNames(seg, at) {
-				if rest := seg[nm.End:]; len(rest) > 1 && rest[0] == ' ' && rest[1] >= 'a' && rest[1] <= 'z' && !strings.HasPrefix(rest, " and ") && !strings.HasPrefix(rest, " or ") {
-					continue
+			name := seg[nm.Start:nm.End]
+			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+			if strings.Contains(name, " ") || isStopCap(name) || notFamilyNames[name] || a.knownName(v, sp) {
+				continue
+			}
+			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
+			if noun == "tools " || noun == "utilities " {
+				if a.textTools == nil {
+					a.textTools = map[string]bool{}
 				}
-				name := seg[nm.Start:nm.End]
-				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-				if strings.Contains(name, " ") || isStopCap(name) || notFamilyNames[name] || a.knownName(v, sp) {
-					continue
-				}
-				a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
-				if noun == "tools " || noun == "utilities " {
-					if a.textTools == nil {
-						a.textTools = map[string]bool{}
-					}
-					a.textTools[name] = true
-				}
+				a.textTools[name] = true
 			}
 		}
 	}
@@ -1246,11 +1247,16 @@ func (a *analysis) addUse(v *sview, groups []*group, k kind, ref int, m mention)
 		if g != nil {
 			gk = g.key
 		}
-		key := gk + "|" + strconv.Itoa(int(k)) + "|" + strconv.Itoa(ref)
-		u := a.uses[key]
+		// The key is built in a stack buffer: a lookup with string(key)
+		// does not allocate, and most uses repeat one already seen.
+		var buf [64]byte
+		key := append(append(buf[:0], gk...), '|')
+		key = append(strconv.AppendInt(key, int64(k), 10), '|')
+		key = strconv.AppendInt(key, int64(ref), 10)
+		u := a.uses[string(key)]
 		if u == nil {
 			u = &useRel{group: g, kind: k, ref: ref}
-			a.uses[key] = u
+			a.uses[string(key)] = u
 		}
 		u.ev = appendEv(u.ev, v.s.Span)
 		if k == kSoftware && m.name != "" {
