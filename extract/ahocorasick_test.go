@@ -191,3 +191,22 @@ func TestLowerToASCII(t *testing.T) {
 		t.Errorf("characters that lower-case to ASCII (-want +got):\n%s", diff)
 	}
 }
+
+// TestNamesOwn checks namesOwn against a strings.Contains per phrase, and
+// that every phrase starts with "we" as it assumes.
+func TestNamesOwn(t *testing.T) {
+	for _, w := range ownNaming {
+		if !strings.HasPrefix(w, "we") {
+			t.Fatalf("%q does not start with \"we\"", w)
+		}
+	}
+	for _, text := range []string{"", "we", "were we tracking", "we are tracking it", "between us we've named it", "wewe call", "we  call", "we have dubbed"} {
+		want := false
+		for _, w := range ownNaming {
+			want = want || strings.Contains(text, w)
+		}
+		if got := namesOwn(text); got != want {
+			t.Errorf("namesOwn(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -925,8 +925,9 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	// "the Foreign Ministry", "the ministry", "the statement": the last claimant of that kind.
 	if len(out) == 0 {
 		seg := strings.ToLower(a.text[w.Start:w.End])
-		for _, h := range []string{"foreign ministry", "ministry", "police", "department", "indictment", "statement", "agency", "government", "advisory", "report", "prosecutors", "researchers", "company", "firm", "officials", "bureau", "centre", "center", "office", "service", "security firm"} {
-			if strings.Contains(seg, "the "+h) || strings.Contains(seg, "the "+h+"'s") {
+		for k, h := range claimantHeads {
+			// ("the h's" holds "the h".)
+			if strings.Contains(seg, theClaimantHeads[k]) {
 				for _, p := range a.partiesByRecency(h) {
 					out = append(out, claimantCand{w, p})
 					break
@@ -1110,13 +1111,10 @@ func (a *analysis) concurAcross(v *sview, gov []govPhrase, claimants []*party) {
 // stateWords reports whether a sentence says a state stands behind a group
 // without naming the state's organ.
 func stateWords(l string) bool {
-	for _, w := range []string{"state-sponsored", "state sponsored", "nation-state", "nation state", "state-backed", "state-linked", "government-backed", "government-sponsored", "state actor", "state-affiliated"} {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
+	return stateWordSet.containsAny(l) // in lower case, folding changes nothing
 }
+
+var stateWordSet = newMatcher([]string{"state-sponsored", "state sponsored", "nation-state", "nation state", "state-backed", "state-linked", "government-backed", "government-sponsored", "state actor", "state-affiliated"})
 
 // securityBureaus finds provincial or city state-security offices: "Tianjin
 // State Security Bureau", "Hainan Department of State Security".
@@ -1613,18 +1611,29 @@ func (a *analysis) claimUnnamed() {
 	}
 }
 
+// claimantHeads are nouns that, after "the", point back to a claimant of
+// their kind ("the ministry").
+var (
+	claimantHeads = []string{"foreign ministry", "ministry", "police", "department", "indictment", "statement", "agency", "government", "advisory", "report", "prosecutors", "researchers", "company", "firm", "officials", "bureau", "centre", "center", "office", "service", "security firm"}
+
+	theClaimantHeads = func() []string {
+		out := make([]string, len(claimantHeads))
+		for k, h := range claimantHeads {
+			out[k] = "the " + h
+		}
+		return out
+	}()
+)
+
 // activityNoun reports whether the lower-case sentence speaks of an
 // intrusion rather than a group: "responsible for the hack", "behind the
 // attacks".
 func activityNoun(low string) bool {
-	for _, w := range []string{" hack ", " hack.", " hacks", " hacking of", " attack ", " attack.", " attacks", " breach", " intrusion",
-		" cyberattack", " cyber attack", " compromise of", " campaign", " operation "} {
-		if strings.Contains(low, w) {
-			return true
-		}
-	}
-	return false
+	return activityNouns.containsAny(low) // in lower case, folding changes nothing
 }
+
+var activityNouns = newMatcher([]string{" hack ", " hack.", " hacks", " hacking of", " attack ", " attack.", " attacks", " breach", " intrusion",
+	" cyberattack", " cyber attack", " compromise of", " campaign", " operation "})
 
 // negatedFor reports whether a negation or withholding cue governs the
 // sponsors of a sentence. A negation in a clause that "but" closes before

@@ -155,13 +155,7 @@ func (a *analysis) vendorFallback() {
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
 	low := a.lower
-	ownNames := false
-	for _, w := range []string{"we track", "we call", "we named", "we have named", "we refer to", "we dubbed", "we are tracking", "we've named", "we have dubbed"} {
-		if strings.Contains(low, w) {
-			ownNames = true
-			break
-		}
-	}
+	ownNames := namesOwn(low)
 	for _, m := range a.ents {
 		if m.kind != kBody || !bodies[m.ref].Vendor {
 			continue
@@ -227,6 +221,28 @@ func researchAfter(after string) bool {
 		}
 	}
 	return false
+}
+
+// ownNaming are the words with which a text names things itself. All
+// start with "we", which namesOwn relies on.
+var ownNaming = []string{"we track", "we call", "we named", "we have named", "we refer to", "we dubbed", "we are tracking", "we've named", "we have dubbed"}
+
+// namesOwn reports whether the lower-case text holds one of ownNaming: one
+// pass to each "we" instead of one pass per phrase.
+func namesOwn(low string) bool {
+	for off := 0; ; {
+		i := strings.Index(low[off:], "we")
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		for _, w := range ownNaming {
+			if strings.HasPrefix(low[at:], w) {
+				return true
+			}
+		}
+		off = at + 1
+	}
 }
 
 // otherNaming reports whether the lower-case words before and after a
