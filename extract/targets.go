@@ -1037,7 +1037,9 @@ func (a *analysis) headlineTargets() {
 			a.unattributed = to
 		}
 		for _, ev := range t.ev {
-			to.ev = appendEv(to.ev, ev)
+			if to == a.unattributed {
+				to.ev = appendEv(to.ev, ev) // the activity is what the headline tells of
+			}
 			a.addTarget(to, t.kind, t.name, ev, [2]int{t.from, t.to})
 		}
 	}

@@ -73,7 +73,7 @@ func TestPages(t *testing.T) {
 			"Government of Japan", "highly likely", `<rect width="85"`, "alleged", "accused", `id="timeline-svg"`, "<circle", "JAXA", "maritime",
 			"/reports/" + seed + "?start=", "https://attack.mitre.org/groups/G0065/"}},
 		{"group techniques", "/groups/Volt%20Typhoon", 200, []string{"https://attack.mitre.org/techniques/", "Microsoft"}},
-		{"report", "/reports/" + seed, 200, []string{"<mark", `title="intrusion-set: APT40`, "<aside>", "JAXA", "Kato Katsunobu"}},
+		{"report", "/reports/" + seed, 200, []string{`<mark title="`, "\nintrusion-set: APT40\n", "<aside>", "JAXA", "Kato Katsunobu"}},
 		{"report focus", "/reports/" + seed + "?start=0&end=5", 200, []string{`<span id="hl"></span>`, `class="focus`}},
 		{"search", "/search?q=Leviathan", 200, []string{`class="group-link" href="/groups/APT40"`, "<mark>Leviathan</mark>"}},
 		{"search escapes", "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", 200, []string{"&lt;script&gt;alert(1)&lt;/script&gt;"}},
