@@ -11,7 +11,9 @@
 # CONNECTIONS (8), LIMIT (the page size, 1000), TLP (the token's clearance, amber: below red the server
 # checks what each page's relationships point at), KEEP=1 to keep the store,
 # STORE=<sqlite file or postgres:// URL> to use a store filled before (by
-# go run ./scripts/fill) instead of filling a new one.
+# go run ./scripts/fill) instead of filling a new one, CACHE_MB (serve's
+# --cache-mb, 512; 0 turns the page cache off, so that every page is read
+# from the store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINE=${1:-sqlite}
@@ -57,7 +59,7 @@ TOKEN=$("$W/aptgraph" token create --db "$DB" --name loadtest --collection load 
 	sed -n 's/.*"secret": *"\([^"]*\)".*/\1/p')
 export TOKEN
 
-"$W/aptgraph" serve --db "$DB" --addr 127.0.0.1:0 2>"$W/serve.log" &
+"$W/aptgraph" serve --db "$DB" --addr 127.0.0.1:0 --cache-mb "${CACHE_MB:-512}" 2>"$W/serve.log" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q "serving TAXII" "$W/serve.log" && break; sleep 0.1; done
 BASE=$(sed -n 's|.*serving TAXII 2.1 on \(http://[^/]*\)/taxii2/.*|\1|p' "$W/serve.log")
