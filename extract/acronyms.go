@@ -33,13 +33,7 @@ func definedAcronyms(text string, ents []mention) []mention {
 		defs[acr] = m.ref
 		// Headlines and summaries use the short form before the body
 		// defines it, so the whole text counts.
-		for off := 0; ; {
-			j := strings.Index(text[off:], acr)
-			if j < 0 {
-				break
-			}
-			at := off + j
-			off = at + len(acr)
+		for at := range indexes(text, acr) {
 			if at != s && boundaryOK(text, at, at+len(acr)) {
 				out = append(out, mention{Span: Span{at, at + len(acr)}, kind: kBody, ref: m.ref, name: acr})
 			}

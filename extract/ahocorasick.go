@@ -227,27 +227,16 @@ func (m *matcher) find(text string, fn func(acMatch)) {
 // case. It stops at the first: one pass over the text instead of one
 // strings.Contains per pattern.
 func (m *matcher) containsAny(text string) bool {
+	found := false
 	if m.next16 == nil {
-		found := false
 		m.find(text, func(acMatch) { found = true })
 		return found
 	}
-	s := uint32(0)
-	n := uint32(m.nclass)
-	next, hasOut, class := m.next16, m.hasOut, &m.class
-	for i := 0; i < len(text); i++ {
-		s = uint32(next[s*n+uint32(class[text[i]])])
-		if hasOut[s>>6]&(1<<(s&63)) == 0 {
-			continue
-		}
-		for o := m.out[s]; o >= 0; o = m.outs[o].link {
-			e := m.outs[o]
-			if !m.verify[e.pattern] || equalFoldASCII(text[i+1-int(e.length):i+1], m.patterns[e.pattern]) {
-				return true
-			}
-		}
-	}
-	return false
+	m.find16Until(text, func(acMatch) bool {
+		found = true
+		return false
+	})
+	return found
 }
 
 // phrases is a matcher for rules that look for each of several phrases in
@@ -318,6 +307,14 @@ var maxNarrowStates = 1 << 16
 
 // find16 is find over the 16-bit table.
 func (m *matcher) find16(text string, fn func(acMatch)) {
+	m.find16Until(text, func(x acMatch) bool {
+		fn(x)
+		return true
+	})
+}
+
+// find16Until is find16 that stops as soon as fn returns false.
+func (m *matcher) find16Until(text string, fn func(acMatch) bool) {
 	s := uint32(0)
 	n := uint32(m.nclass)
 	next, hasOut, class := m.next16, m.hasOut, &m.class
@@ -332,7 +329,9 @@ func (m *matcher) find16(text string, fn func(acMatch)) {
 			if m.verify[e.pattern] && !equalFoldASCII(text[start:i+1], m.patterns[e.pattern]) {
 				continue
 			}
-			fn(acMatch{Pattern: int(e.pattern), Start: start, End: i + 1})
+			if !fn(acMatch{Pattern: int(e.pattern), Start: start, End: i + 1}) {
+				return
+			}
 		}
 	}
 }

@@ -445,21 +445,16 @@ func foldSponsors(cands []sponsorCand) []sponsorCand {
 func (a *analysis) units(v *sview) []sponsorCand {
 	var out []sponsorCand
 	seg := a.text[v.s.Start:v.s.End]
-	for off := 0; ; {
-		i := strings.Index(seg[off:], "Unit ")
-		if i < 0 {
-			break
-		}
-		s := off + i
-		off = s + 5
-		j := off
+	for s := range indexes(seg, "Unit ") {
+		d := s + len("Unit ")
+		j := d
 		for j < len(seg) && seg[j] >= '0' && seg[j] <= '9' {
 			j++
 		}
-		if j-off < 4 || j-off > 6 {
+		if j-d < 4 || j-d > 6 {
 			continue
 		}
-		num := seg[off:j]
+		num := seg[d:j]
 		span := Span{v.s.Start + s, v.s.Start + j}
 		// Known units come from the bodies table.
 		known := false
@@ -1125,14 +1120,8 @@ func (a *analysis) securityBureaus(v *sview) []sponsorCand {
 		return nil
 	}
 	for _, suf := range []string{" State Security Bureau", " State Security Department", " Department of State Security", " Bureau of State Security"} {
-		for off := 0; ; {
-			i := strings.Index(seg[off:], suf)
-			if i < 0 {
-				break
-			}
-			e := off + i + len(suf)
-			s := off + i
-			off = e
+		for s := range indexes(seg, suf) {
+			e := s + len(suf)
 			// The capitalised place name before it.
 			j := s
 			for j > 0 && isWordByte(seg[j-1]) {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"iter"
 	"sort"
 	"strings"
 	"unicode"
@@ -232,4 +233,21 @@ func tokenize(text string, s Span, buf []token) []token {
 		i = j
 	}
 	return buf
+}
+
+// indexes yields the start of every occurrence of sub in s, each search
+// going on after the end of the one before.
+func indexes(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for off := 0; ; {
+			i := strings.Index(s[off:], sub)
+			if i < 0 {
+				return
+			}
+			if !yield(off + i) {
+				return
+			}
+			off += i + len(sub)
+		}
+	}
 }

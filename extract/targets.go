@@ -952,13 +952,7 @@ func (a *analysis) listedSectors(v *sview) []string {
 	low := v.low(a)
 	var out []string
 	for _, head := range []string{" sectors", " industries"} {
-		for off := 0; ; {
-			i := strings.Index(low[off:], head)
-			if i < 0 {
-				break
-			}
-			end := off + i
-			off = end + len(head)
+		for end := range indexes(low, head) {
 			// The list before the head, back to the words that open it.
 			start := max(0, end-80)
 			items := strings.FieldsFunc(low[start:end], func(r rune) bool { return r == ',' })
