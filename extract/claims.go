@@ -48,6 +48,9 @@ var govHeads = []struct {
 	{"cyber agency", "organ", "%s cyber agency"},
 	{"cybersecurity agency", "organ", "%s cyber agency"},
 	{"embassy", "organ", "Embassy of %s"},
+	{"federal agencies", "organ", "Government of %s"},
+	{"government agencies", "organ", "Government of %s"},
+	{"agencies", "organ", "Government of %s"},
 }
 
 // sponsorSuffixes after a country with a hyphen say the state stands behind
@@ -104,6 +107,12 @@ func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 		for _, h := range govHeads {
 			if strings.HasPrefix(l, h.words) && (len(l) == len(h.words) || !isWordByte(l[len(h.words)])) {
 				out = append(out, govPhrase{Span{m.Start, m.End + skip + len(h.words)}, c.ISO2, h.kind, strings.Replace(h.name, "%s", theName(c.Name, h.name), 1), false})
+				// "the UK and US governments": each country of a list before
+				// the head has it.
+				for _, o := range a.countriesListedBefore(v, m) {
+					oc := a.x.dict.countries[o.ref]
+					out = append(out, govPhrase{o.Span, oc.ISO2, h.kind, strings.Replace(h.name, "%s", theName(oc.Name, h.name), 1), false})
+				}
 				break
 			}
 		}
@@ -707,8 +716,9 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			continue
 		}
 		// "The defendants are alleged to ...": a passive verb's subject is
-		// the one accused, not the one who says it.
-		if passiveBefore(a.text[max(v.s.Start, rv.Start-20):rv.Start]) {
+		// the one accused, not the one who says it ("are releasing" is no
+		// passive).
+		if !strings.HasSuffix(a.text[rv.Start:rv.End], "ing") && passiveBefore(a.text[max(v.s.Start, rv.Start-20):rv.Start]) {
 			continue
 		}
 		// Window: back to the sentence start, a closing quote or a clause mark.
@@ -770,10 +780,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		if len(cs) == 0 {
 			// "..., said Grossman."
 			if rv.Start > v.s.Start && strings.Contains(text[max(v.s.Start, rv.Start-3):rv.Start], ",") {
-				cs = a.claimantCands(v, gov, Span{rv.End, min(v.s.End, rv.End+60)})
-				if len(cs) > 1 {
-					cs = cs[:1]
-				}
+				cs = a.firstListed(a.claimantCands(v, gov, Span{rv.End, min(v.s.End, rv.End+60)}))
 			}
 		}
 		// Keep the candidates nearest the verb and those coordinated with them.
@@ -819,11 +826,16 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 				}
 				break
 			}
+			// The first source after "by", and those listed with it ("by
+			// the UK and US governments").
+			var cs []claimantCand
 			for _, c := range a.claimantCands(v, gov, Span{from, min(v.s.End, from+60)}) {
 				if c.p.vendor || c.p.class != "individual" && !isSponsorBody(c.p.name) {
-					add(c.p, c.Span)
-					break
+					cs = append(cs, c)
 				}
+			}
+			for _, c := range a.firstListed(cs) {
+				add(c.p, c.Span)
 			}
 			break
 		}
@@ -1155,6 +1167,47 @@ func weSubject(low string) bool {
 	low = strings.TrimLeft(low, " ")
 	return strings.HasPrefix(low, "we ") || strings.Contains(low, " we assess") || strings.Contains(low, " we believe") ||
 		strings.Contains(low, " we judge") || strings.Contains(low, " we attribute") || strings.Contains(low, "in our assessment")
+}
+
+// firstListed returns, of candidates after a verb or "by", the first in
+// the text and those listed with it: "attributed by the UK and US
+// governments" gives both.
+func (a *analysis) firstListed(cs []claimantCand) []claimantCand {
+	cs = append([]claimantCand(nil), cs...)
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
+	var out []claimantCand
+	for _, c := range cs {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			if c.Start < last.End {
+				continue // inside the one before
+			}
+			if !isListGap(a.between(last.End, c.Start)) {
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// countriesListedBefore returns the countries listed right before the
+// country m, joined to it by "and", "or" or commas: "the UK and US".
+func (a *analysis) countriesListedBefore(v *sview, m mention) []mention {
+	var out []mention
+	next := m
+	for i := len(v.ents) - 1; i >= 0; i-- {
+		e := v.ents[i]
+		if e.End > next.Start {
+			continue
+		}
+		if e.kind != kCountry || !isListGap(a.between(e.End, next.Start)) {
+			break
+		}
+		out = append(out, e)
+		next = e
+	}
+	return out
 }
 
 // blameAfter reports whether the lower-case text after a name makes it

@@ -93,6 +93,8 @@ var techniqueCues = map[string]string{
 	"remote system discovery": "T1018", "security software discovery": "T1518.001",
 	"query registry": "T1012", "modify registry": "T1112", "registry keys": "T1112",
 	"system owner": "T1033", "whoami": "T1033", "system time": "T1124",
+	"encrypted servers": "T1486", "encrypted the servers": "T1486", "encrypted systems": "T1486",
+	"encrypted their servers": "T1486", "encrypts the victim's files": "T1486", "ransom note": "T1486",
 	"encrypts files": "T1486", "encrypted files": "T1486", "file encryption": "T1486",
 	"encrypting files": "T1486", "data encrypted for impact": "T1486", "wiper": "T1485", "wipe": "T1561",
 	"wiped": "T1561", "destroy data": "T1485", "erased files": "T1485", "erase files": "T1485", "erases files": "T1485",

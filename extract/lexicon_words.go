@@ -128,6 +128,7 @@ var reportingVerbs = []string{
 	"suspects", "suspected", "considers", "considered", "described", "describes", "refers", "referred",
 	"calls", "called", "dubbed", "dubs", "put it", "concurred", "concurs", "agreed", "agrees", "joined", "joins",
 	"singled out", "pointed to", "points to", "pinned", "pins", "publicly attributed",
+	"releasing", "issuing", "publishing", "issued",
 }
 
 // attributionCues link a group to its sponsor within one sentence.
