@@ -1492,6 +1492,16 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 			back = true
 		}
 	}
+	// "Researchers track the group as APT31": a group noun before the
+	// name points back too.
+	if !back && len(v.groupSpans) > 0 {
+		before := a.lowerOf(Span{v.s.Start, v.groupSpans[0].Start})
+		for _, w := range []string{"the group as", "the group,", "this group as", "the actors as", "the hackers as", "the group is", "the group, "} {
+			if strings.Contains(before, w) {
+				back = true
+			}
+		}
+	}
 	if !back {
 		a.unnamed = append(a.unnamed, p)
 		return

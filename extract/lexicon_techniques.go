@@ -8,6 +8,7 @@ var techniqueCues = map[string]string{
 	"phishing email": "T1566", "phishing campaign": "T1566", "phishing lures": "T1566",
 	"malicious attachment": "T1566.001", "malicious attachments": "T1566.001", "weaponized document": "T1566.001",
 	"weaponized documents": "T1566.001", "malicious document": "T1566.001", "malicious documents": "T1566.001",
+	"malicious emails": "T1566", "malicious email": "T1566", "malicious e-mails": "T1566",
 	"malicious link": "T1566.002", "malicious links": "T1566.002", "malicious url": "T1566.002",
 	"malicious urls": "T1566.002",
 	"powershell":     "T1059.001", "windows command shell": "T1059.003", "cmd.exe": "T1059.003",

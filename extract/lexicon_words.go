@@ -48,6 +48,8 @@ var sectorWords = map[string]string{
 	"non-governmental organisations": "non-profit", "non-governmental organizations": "non-profit", "civil servants": "government",
 	"aeronautics": "aerospace", "astronautics": "aerospace", "aeronautical": "aerospace",
 	"heating": "utilities", "water supply": "water",
+	"senators": "government", "members of parliament": "government", "congressional": "government",
+	"fashion": "retail", "apparel": "retail", "5g": "telecommunications",
 	"law enforcement": "law enforcement", "law-enforcement": "law enforcement", "port authorities": "transportation", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 
