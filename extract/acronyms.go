@@ -4,12 +4,15 @@ import "strings"
 
 // definedAcronyms finds the acronyms a text defines for the bodies it names,
 // "the Security Service of Ukraine (SSU)", and returns a mention of the body
-// for every later use of the acronym. Reports shorten a body this way once
-// and use the short form everywhere else, often one the reference data does not know
-// (translations and local spellings differ: SBU and SSU).
+// for every other use of the acronym. Reports shorten a body this way once
+// and use the short form everywhere else, often one the reference data does
+// not know (translations and local spellings differ: SBU and SSU).
+// Headlines and summaries use the short form before the body defines it, so
+// the whole text counts. One pass finds the definitions and one the uses,
+// however many acronyms a text defines.
 func definedAcronyms(text string, ents []mention) []mention {
 	defs := map[string]int32{} // acronym → body ref
-	var out []mention
+	defAt := map[int]bool{}    // where the definitions stand
 	for i, m := range ents {
 		if m.kind != kBody || !strings.HasPrefix(text[m.End:], " (") {
 			continue
@@ -27,17 +30,29 @@ func definedAcronyms(text string, ents []mention) []mention {
 			continue
 		}
 		acr := text[s:e]
-		if _, seen := defs[acr]; seen {
+		defAt[s] = true
+		if _, seen := defs[acr]; !seen {
+			defs[acr] = m.ref
+		}
+	}
+	if len(defs) == 0 {
+		return nil
+	}
+	var out []mention
+	for i := 0; i < len(text); {
+		// A run of capitals that stands as a word.
+		if text[i] < 'A' || text[i] > 'Z' || i > 0 && isWordByte(text[i-1]) {
+			i++
 			continue
 		}
-		defs[acr] = m.ref
-		// Headlines and summaries use the short form before the body
-		// defines it, so the whole text counts.
-		for at := range indexes(text, acr) {
-			if at != s && boundaryOK(text, at, at+len(acr)) {
-				out = append(out, mention{Span: Span{at, at + len(acr)}, kind: kBody, ref: m.ref, name: acr})
-			}
+		j := i
+		for j < len(text) && text[j] >= 'A' && text[j] <= 'Z' {
+			j++
 		}
+		if ref, ok := defs[text[i:j]]; ok && !defAt[i] && boundaryOK(text, i, j) {
+			out = append(out, mention{Span: Span{i, j}, kind: kBody, ref: ref, name: text[i:j]})
+		}
+		i = j
 	}
 	return out
 }
