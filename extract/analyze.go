@@ -1004,7 +1004,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 // ("a backdoor we call ..."), as written: in lower case.
 var (
 	softwareIntroList = []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
-		"including ", "such as ", "families: ", "tools: "}
+		"including ", "such as ", "families: ", "tools: ", "we track as ", "tracked as "}
 	softwareIntros = newPhrases(true, softwareIntroList...)
 )
 

@@ -48,6 +48,7 @@ var govHeads = []struct {
 	{"cyber agency", "organ", "%s cyber agency"},
 	{"cybersecurity agency", "organ", "%s cyber agency"},
 	{"embassy", "organ", "Embassy of %s"},
+	{"parliament", "organ", "Parliament of %s"},
 	{"federal agencies", "organ", "Government of %s"},
 	{"government agencies", "organ", "Government of %s"},
 	{"agencies", "organ", "Government of %s"},

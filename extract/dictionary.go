@@ -182,7 +182,10 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			}
 			// Capitalised names must keep their capital ("Payload" is not
 			// "payload"); lower-case command names (certutil) match as written.
-			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || len(n) <= 4 || isPlainCapWord(n)})
+			// A plain capitalised word is weak unless it is long and CTI
+			// prose never writes it in lower case ("Mimikatz", "Emotet").
+			plain := isPlainCapWord(n) && (len(n) < 7 || weakWords[strings.ToLower(n)])
+			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || len(n) <= 4 || plain})
 		}
 	}
 	// Techniques by id, and by name. Several ATT&CK domains reuse a name

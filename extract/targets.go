@@ -215,7 +215,19 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	if a.titleCase(v) {
 		return
 	}
-	for _, o := range a.orgs(v) {
+	orgs := a.orgs(v)
+	orgs = append(orgs, a.namedAfterVictimNoun(v, orgs)...)
+	orgs = append(orgs, a.organsHit(v)...)
+	for _, o := range orgs {
+		// "UK Electoral Commission", "Finnish parliament": the country
+		// named in the victim's name is hit too.
+		for _, m := range v.ents {
+			if m.kind == kCountry && m.Start == o.Start {
+				for _, g := range groups {
+					a.addTarget(g, "country", a.x.dict.countries[m.ref].ISO2, v.s.Span, years)
+				}
+			}
+		}
 		key := strings.ToLower(o.name)
 		vi := a.victims[key]
 		if vi == nil {
@@ -912,7 +924,7 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 	}
 	for _, w := range []string{"against ", "on ", "targeted ", "targeting ", "targets ", "hacked ", "breached ",
 		"compromised ", "into ", "infiltrated ", "attacked ", "from ", "victims ", "victim ", "including ", "hit ",
-		"penetrated ", "at "} {
+		"penetrated ", "at ", "breaching ", "hacking ", "compromising ", "attacking ", "infiltrating ", "penetrating "} {
 		if strings.HasSuffix(before, w) || strings.HasSuffix(before, w+"the ") {
 			return true
 		}
@@ -943,6 +955,77 @@ func (a *analysis) sectorSpeaks(v *sview, m mention) bool {
 		return true
 	}
 	return false
+}
+
+// namedAfterVictimNoun reads the names set in apposition after a plural
+// noun for victims: "two pharmaceutical manufacturers, Daewoong
+// Pharmaceutical and Hanmi Science". Names the orgs pass already found,
+// known entities and single words of the sentence's own frame are left.
+func (a *analysis) namedAfterVictimNoun(v *sview, found []orgName) []orgName {
+	seg := a.text[v.s.Start:v.s.End]
+	var out []orgName
+	for i := 0; i+2 < len(seg); i++ {
+		if seg[i] != ',' || seg[i+1] != ' ' || seg[i+2] < 'A' || seg[i+2] > 'Z' {
+			continue
+		}
+		// The word before the comma: a plural victim noun.
+		w := i
+		for w > 0 && isWordByte(seg[w-1]) {
+			w--
+		}
+		noun := strings.ToLower(seg[w:i])
+		if !victimHeads[noun] && noun != "manufacturers" && noun != "makers" && noun != "providers" && noun != "operators" && noun != "contractors" {
+			continue
+		}
+		if !strings.HasSuffix(noun, "s") {
+			continue
+		}
+		for _, nm := range readNames(seg, i+2) {
+			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+			name := a.text[sp.Start:sp.End]
+			if !strings.Contains(name, " ") || insideName(v.ents, sp) || overlapsAny(spansOf(found), sp) {
+				continue
+			}
+			out = append(out, orgName{Span: sp, name: name})
+		}
+	}
+	return out
+}
+
+// organsHit returns the state organs a sentence says were hit, named as
+// written: "breaching the Finnish parliament", "the Czech foreign
+// ministry's network was targeted". An organ that speaks or sponsors is
+// not among them.
+func (a *analysis) organsHit(v *sview) []orgName {
+	var out []orgName
+	for _, g := range a.govPhrases(v) {
+		if g.kind != "organ" && g.kind != "ministry" || v.inClaimant(g.Span) {
+			continue
+		}
+		after := a.lowerOf(Span{g.End, min(v.s.End, g.End+50)})
+		ownSystems := false
+		if strings.HasPrefix(after, "'s ") {
+			for _, w := range []string{"network", "systems", "servers", "email", "computers", "accounts"} {
+				if strings.Contains(after, w) {
+					ownSystems = true
+				}
+			}
+		}
+		if !ownSystems && !a.victimContext(v, g.Span) {
+			continue
+		}
+		out = append(out, orgName{Span: g.Span, name: a.text[g.Start:g.End]})
+	}
+	return out
+}
+
+// spansOf returns the spans of orgs.
+func spansOf(orgs []orgName) []Span {
+	out := make([]Span, len(orgs))
+	for i, o := range orgs {
+		out[i] = o.Span
+	}
+	return out
 }
 
 // listedSectors returns the words the vocabulary does not know that stand
