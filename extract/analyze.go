@@ -417,7 +417,7 @@ var softwareWords = func() [][]byte {
 		"payload", "tool", "dropper", "stealer", "botnet", "framework", "utility", "family", "spyware", "wiper",
 		"downloader", "webshell", "web shell", "rootkit", "worm", "infostealer", "exploit", "samples", "sample",
 		"backdoors", "trojans", "loaders", "implants", "variants", "payloads", "tools", "droppers", "stealers",
-		"botnets", "wipers", "downloaders", "webshells", "web shells", "rootkits", "worms", "infostealers"} {
+		"botnets", "wipers", "downloaders", "webshells", "web shells", "rootkits", "worms", "infostealers", "families"} {
 		out = append(out, []byte(k))
 	}
 	return out
@@ -893,7 +893,8 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 	if len(fs) == 0 {
 		return
 	}
-	campaignWord := strings.Contains(l, "campaign") || strings.Contains(l, "wave") || strings.Contains(l, "operation")
+	// One named wave, not "campaigns since 2009" in general.
+	campaignWord := containsWord(l, "campaign") || containsWord(l, "wave") || containsWord(l, "operation")
 	what := strings.TrimSpace(a.text[v.s.Start:v.s.End])
 	var by *party
 	if len(v.claimants) > 0 {
@@ -917,6 +918,16 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 			a.times = append(a.times, timeRange{by: by, group: g, what: what, from: f.from, to: f.to, campaign: campaign, ev: v.s.Span})
 		}
 	}
+}
+
+// containsWord reports whether w stands in s as a whole word.
+func containsWord(s, w string) bool {
+	for at := range indexes(s, w) {
+		if (at == 0 || !isWordByte(s[at-1])) && (at+len(w) == len(s) || !isWordByte(s[at+len(w)])) {
+			return true
+		}
+	}
+	return false
 }
 
 // lifeDate reports whether the date phrase p, after the text before,

@@ -1277,7 +1277,8 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 		for _, p := range []string{" cyber espionage group", " cyberespionage group", " espionage group", " espionage actor",
 			" state hackers", " state-sponsored", " apt group", " apt actor", " nation-state", " government hackers",
 			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
-			" threat actor", " hacking group", " hackers", " apt", " cyber actors", " espionage"} {
+			" threat actor", " hacking group", " hackers", " apt", " cyber actors", " espionage", " cyber operator",
+			" cyber operators", " state actor", " operator"} {
 			if strings.HasPrefix(rest, p) && (len(rest) == len(p) || !isWordByte(rest[len(p)])) {
 				out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 				break
@@ -1555,7 +1556,7 @@ var stateCues = map[string]bool{
 	"acting for": true, "operating for": true, "affiliated with": true, "run by": true, "led by": true,
 	"tasked by": true, "with ties to": true, "with links to": true, "proxy for": true, "instrument of": true,
 	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
-	"in support of": true, "in the interests of": true, "in the interest of": true,
+	"in support of": true, "in the interests of": true, "in the interest of": true, "attributable to": true,
 }
 
 // victimNounBefore reports whether text ends with a noun for victims, so a

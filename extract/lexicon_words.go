@@ -140,6 +140,7 @@ var attributionCues = []string{
 	"state-sponsored", "state sponsored", "backed by", "-backed", "-sponsored", "-linked", "-affiliated",
 	"-nexus", "nexus", "linked to", "linked with", "tied to", "ties to", "connected to", "connected with",
 	"associated with", "affiliated with", "affiliated to", "attributed to", "attributes to", "attributed",
+	"attributable to", "attributable",
 	"attribution", "agents of", "agent of", "officers of", "officer of", "operatives of", "members of",
 	"part of", "unit of", "run by", "led by", "directed by", "controlled by", "tasked by", "tasking",
 	"employed by", "under the direction", "under the control", "operating under", "operates under",
