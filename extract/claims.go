@@ -50,6 +50,11 @@ var govHeads = []struct {
 	{"embassy", "organ", "Embassy of %s"},
 	{"parliament", "organ", "Parliament of %s"},
 	{"federal agencies", "organ", "Government of %s"},
+	{"cybersecurity and intelligence agencies", "organ", "Government of %s"},
+	{"security and intelligence agencies", "organ", "Government of %s"},
+	{"intelligence and law enforcement agencies", "organ", "Government of %s"},
+	{"law enforcement agencies", "organ", "Government of %s"},
+	{"cybersecurity agencies", "organ", "Government of %s"},
 	{"government agencies", "organ", "Government of %s"},
 	{"agencies", "organ", "Government of %s"},
 }

@@ -31,7 +31,7 @@ var techniqueCues = map[string]string{
 	"screenshot": "T1113", "screenshots": "T1113", "screen capture": "T1113", "captures the screen": "T1113",
 	"credential dumping": "T1003", "dump credentials": "T1003", "dumping credentials": "T1003",
 	"credential theft": "T1555", "lsass": "T1003.001", "lsass memory": "T1003.001", "mimikatz": "T1003.001",
-	"ntds.dit": "T1003.003", "dcsync": "T1003.006", "sam database": "T1003.002",
+	"ntds.dit": "T1003.003", "active directory database": "T1003.003", "ntdsutil": "T1003.003", "dcsync": "T1003.006", "sam database": "T1003.002",
 	"browser credentials": "T1555.003", "saved passwords": "T1555.003", "credentials from web browsers": "T1555.003",
 	"web shell": "T1505.003", "web shells": "T1505.003", "webshell": "T1505.003", "webshells": "T1505.003",
 	"brute force": "T1110", "brute-force": "T1110", "brute forcing": "T1110", "password spraying": "T1110.003",

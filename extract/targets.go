@@ -1155,6 +1155,16 @@ var provenanceNouns = []string{"agencies", "agency", "authorities", "officials",
 // "from " (or "from the "), has a provenance noun right before the "from".
 func provenanceNounBefore(before string) bool {
 	b := strings.TrimSuffix(before, "the ")
+	// "partners in Australia, Canada ...": where co-authors sit.
+	if strings.HasSuffix(b, " in ") {
+		b = strings.TrimSuffix(b, " in ")
+		for _, n := range []string{"partners", "allies", "counterparts", "colleagues"} {
+			if strings.HasSuffix(b, " "+n) || b == n {
+				return true
+			}
+		}
+		return false
+	}
 	if !strings.HasSuffix(b, " from ") {
 		return false
 	}
