@@ -1562,6 +1562,8 @@ var stateCues = map[string]bool{
 	"tasked by": true, "with ties to": true, "with links to": true, "proxy for": true, "instrument of": true,
 	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
 	"in support of": true, "in the interests of": true, "in the interest of": true, "attributable to": true,
+	"operate from": true, "operates from": true, "operating from": true, "operating out of": true, "operates out of": true,
+	"based in": true,
 }
 
 // victimNounBefore reports whether text ends with a noun for victims, so a
