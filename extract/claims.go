@@ -1563,7 +1563,7 @@ var stateCues = map[string]bool{
 	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
 	"in support of": true, "in the interests of": true, "in the interest of": true, "attributable to": true,
 	"operate from": true, "operates from": true, "operating from": true, "operating out of": true, "operates out of": true,
-	"based in": true,
+	"based in": true, "operations for": true, "spying for": true, "hacking for": true, "espionage for": true,
 }
 
 // victimNounBefore reports whether text ends with a noun for victims, so a

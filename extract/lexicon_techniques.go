@@ -38,6 +38,8 @@ var techniqueCues = map[string]string{
 	"password spray": "T1110.003", "credential stuffing": "T1110.004",
 	"valid accounts": "T1078", "stolen credentials": "T1078", "compromised credentials": "T1078",
 	"legitimate credentials": "T1078", "default credentials": "T1078.001", "domain accounts": "T1078.002",
+	"publicly known vulnerabilities": "T1190", "newly public vulnerabilities": "T1190", "publicly disclosed vulnerabilities": "T1190",
+	"soho devices": "T1584.008", "end-of-life routers": "T1584.008",
 	"public-facing": "T1190", "exploit public-facing application": "T1190", "exploited vulnerabilities": "T1190",
 	"exploiting vulnerabilities": "T1190", "exploit vulnerabilities": "T1190", "sql injection": "T1190",
 	"exploiting a vulnerability": "T1190", "exploited a vulnerability": "T1190",
