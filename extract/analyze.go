@@ -996,6 +996,15 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 		a.addUse(v, groups, kTechnique, int(m.ref), m)
 	}
 	a.newSoftware(v, groups)
+	// A CVE in a client application is exploitation for client execution.
+	if a.hasCue(v, kClientApp) && strings.Contains(a.text[v.s.Start:v.s.End], "CVE-") {
+		for _, c := range v.cues {
+			if c.kind == kClientApp {
+				a.addUseID(v, groups, "T1203", mention{Span: c.Span})
+				break
+			}
+		}
+	}
 	// Phishing with attachments or links is the sub-technique.
 	for _, m := range v.ents {
 		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {

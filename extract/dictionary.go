@@ -32,6 +32,7 @@ const (
 	kAnimal                      // a vendor name suffix ("Typhoon", "Panda")
 	kTitle                       // a person's title ("Secretary", "spokesperson")
 	kMalWord                     // a word for malware ("backdoor", "wiper")
+	kClientApp                   // a client application a document or page exploits ("Internet Explorer")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -275,6 +276,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range malwareWords {
 		add(w, entry{kind: kMalWord})
+	}
+	for _, w := range clientApps {
+		add(w, entry{kind: kClientApp})
 	}
 	for w := range titleWords {
 		add(w, entry{kind: kTitle, caseMode: caseModeFor(w, false)})

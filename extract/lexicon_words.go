@@ -246,3 +246,9 @@ var orgHeads = map[string]bool{
 	"Union": true, "Cabinet": true, "Secretariat": true, "Media": true, "Software": true, "Solutions": true,
 	"Microsystems": true, "Electronics": true, "Semiconductor": true, "Capital": true, "Partners": true,
 }
+
+// clientApps are client applications whose flaws a lure document or page
+// exploits; a CVE in one is exploitation for client execution (T1203).
+var clientApps = []string{"Internet Explorer", "web browser", "browser", "Microsoft Office", "Microsoft Word",
+	"Equation Editor", "Adobe Reader", "Acrobat Reader", "Acrobat", "WinRAR", "Hangul", "HWP", "Chrome", "Firefox",
+	"Safari", "Outlook", "Excel", "PowerPoint", "MSHTML", "Follina"}
