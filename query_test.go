@@ -8,15 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aptgraph/aptgraph"
-	"github.com/aptgraph/aptgraph/extract"
+	"github.com/aptgraph/aptgraph/internal/reporttest"
 	"github.com/aptgraph/aptgraph/internal/shared"
-	"github.com/aptgraph/aptgraph/sqlite"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
@@ -33,45 +33,17 @@ var fixtureReports = []struct{ path, published string }{
 	{"extract/testdata/vendor-volt-typhoon.txt", "2023-05-24"},
 }
 
-// ingest extracts the report at path, dated published, into st.
+// ingest extracts the report at path, dated published, into st; a path
+// "shared:NAME" names a seed file in ../shared.
 func ingest(t *testing.T, st aptgraph.Store, path, published string) {
 	t.Helper()
-	if rest, ok := cutPrefix(path, "shared:"); ok {
+	if rest, ok := strings.CutPrefix(path, "shared:"); ok {
 		path = shared.Path(t, "seed", rest)
 	}
-	text, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := time.Parse("2006-01-02", published)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := extract.Default().Extract(&aptgraph.Document{Text: string(text), Published: pub}, extract.Options{Now: pub})
-	if err != nil {
-		t.Fatalf("extract %s: %v", path, err)
-	}
-	if _, err := st.Write(context.Background(), &aptgraph.Batch{Report: r.Report, Text: r.Text, Objects: r.Bundle.Objects, Merge: true}); err != nil {
-		t.Fatalf("write %s: %v", path, err)
-	}
+	reporttest.Ingest(t, st, path, published)
 }
 
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return s, false
-}
-
-func openStore(t *testing.T) aptgraph.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openStore(t *testing.T) aptgraph.Store { return reporttest.OpenStore(t) }
 
 // fixture returns a store holding every fixture report.
 func fixture(t *testing.T) aptgraph.Store {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,42 +13,17 @@ import (
 
 	"github.com/aptgraph/aptgraph"
 	"github.com/aptgraph/aptgraph/export"
-	"github.com/aptgraph/aptgraph/extract"
+	"github.com/aptgraph/aptgraph/internal/reporttest"
 	"github.com/aptgraph/aptgraph/internal/shared"
 	"github.com/aptgraph/aptgraph/schema"
-	"github.com/aptgraph/aptgraph/sqlite"
 	"github.com/aptgraph/aptgraph/stix"
 )
 
-// ingest extracts the report at path, dated published, into st.
 func ingest(t *testing.T, st aptgraph.Store, path, published string) {
-	t.Helper()
-	text, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, err := time.Parse("2006-01-02", published)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := extract.Default().Extract(&aptgraph.Document{Text: string(text), Published: pub}, extract.Options{Now: pub})
-	if err != nil {
-		t.Fatalf("extract %s: %v", path, err)
-	}
-	if _, err := st.Write(context.Background(), &aptgraph.Batch{Report: r.Report, Text: r.Text, Objects: r.Bundle.Objects, Merge: true}); err != nil {
-		t.Fatalf("write %s: %v", path, err)
-	}
+	reporttest.Ingest(t, st, path, published)
 }
 
-func openStore(t *testing.T) aptgraph.Store {
-	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+func openStore(t *testing.T) aptgraph.Store { return reporttest.OpenStore(t) }
 
 // fixture returns a store with the seed and the extractor's test reports.
 func fixture(t *testing.T) aptgraph.Store {
