@@ -689,27 +689,19 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 	if i := strings.Index(v.low(a), "according to "); i >= 0 {
 		from := v.s.Start + i + len("according to ")
 		w := Span{from, min(v.s.End, from+100)}
-		cs := a.claimantCands(v, gov, w)
-		// Nearest the phrase first; a list goes on, anything after a
-		// comma that ends the list does not belong.
-		sort.Slice(cs, func(i, j int) bool { return cs[i].Start < cs[j].Start })
-		// The source stands in the phrase's own clause: in "According to
-		// the SSU, the group is a project of the FSB" the FSB is what is
-		// said, not who says it.
+		// The source nearest the phrase and those listed with it; anything
+		// after a comma that ends the list does not belong. The source
+		// stands in the phrase's own clause: in "According to the SSU, the
+		// group is a project of the FSB" the FSB is what is said, not who
+		// says it.
 		clauseEnd := w.End
 		if k := strings.IndexByte(a.text[from:w.End], ','); k >= 0 {
 			clauseEnd = from + k
 		}
-		prevEnd := -1
-		for _, c := range cs {
-			if prevEnd < 0 && c.Start > clauseEnd {
-				break
+		if listed := a.firstListed(a.claimantCands(v, gov, w)); len(listed) > 0 && listed[0].Start <= clauseEnd {
+			for _, c := range listed {
+				add(c.p, c.Span)
 			}
-			if prevEnd >= 0 && !isListGap(a.between(prevEnd, c.Start)) {
-				break
-			}
-			add(c.p, c.Span)
-			prevEnd = c.End
 		}
 	}
 	// Subjects of reporting verbs.
@@ -1659,10 +1651,7 @@ func (a *analysis) claimUnnamed() {
 				if namesGroups && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
 					continue
 				}
-				if a.unattributed == nil {
-					a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
-				}
-				g := a.unattributed
+				g := a.unattributedGroup()
 				g.ev = appendEv(g.ev, p.ev)
 				sp := a.sponsor(c)
 				sp.ev = appendEv(sp.ev, p.ev)

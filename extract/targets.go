@@ -26,11 +26,9 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	}
 	if len(groups) == 0 {
 		// No group named yet: the report's activity itself is the source.
-		if a.unattributed == nil {
-			a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
-		}
-		a.unattributed.ev = appendEv(a.unattributed.ev, v.s.Span)
-		groups = []*group{a.unattributed}
+		g := a.unattributedGroup()
+		g.ev = appendEv(g.ev, v.s.Span)
+		groups = []*group{g}
 	}
 	sponsorCountries := map[string]bool{}
 	for _, g := range a.govPhrases(v) {
@@ -886,7 +884,7 @@ func (a *analysis) abbreviates(toks []token, i int) bool {
 func (a *analysis) titleCase(v *sview) bool {
 	// A headline does not end with a full stop; a sentence that lists
 	// names ("named A, B and C.") does.
-	if strings.HasSuffix(strings.TrimRight(a.text[v.s.Start:v.s.End], " \n\t\"'”’"), ".") {
+	if a.endsWithStop(v) {
 		return false
 	}
 	words, caps := 0, 0
@@ -1096,7 +1094,7 @@ func (a *analysis) headlineTargets() {
 	if a.headline == nil {
 		return
 	}
-	to := a.unattributed
+	var to *group
 	for _, g := range a.groupList {
 		if g != a.headline {
 			to = g
@@ -1110,8 +1108,7 @@ func (a *analysis) headlineTargets() {
 		}
 		delete(a.targets, k)
 		if to == nil {
-			to = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
-			a.unattributed = to
+			to = a.unattributedGroup()
 		}
 		for _, ev := range t.ev {
 			if to == a.unattributed {
@@ -1125,10 +1122,22 @@ func (a *analysis) headlineTargets() {
 // isHeadline reports whether v is the title line of a longer text: its
 // first sentence, with no full stop.
 func (a *analysis) isHeadline(v *sview) bool {
-	if v.i != 0 || len(a.sents) < 2 {
-		return false
+	return v.i == 0 && len(a.sents) >= 2 && !a.endsWithStop(v)
+}
+
+// endsWithStop reports whether sentence v ends with a full stop, closing
+// quotes aside: a headline does not.
+func (a *analysis) endsWithStop(v *sview) bool {
+	return strings.HasSuffix(strings.TrimRight(a.text[v.s.Start:v.s.End], " \n\t\"'”’"), ".")
+}
+
+// unattributedGroup returns the report's unattributed activity, the source
+// of what the text tells of no named group, made on first use.
+func (a *analysis) unattributedGroup() *group {
+	if a.unattributed == nil {
+		a.unattributed = &group{key: "campaign:unattributed", name: "Unattributed activity", kbIndex: -1, origins: map[string][]Span{}}
 	}
-	return !strings.HasSuffix(strings.TrimRight(a.text[v.s.Start:v.s.End], " \n\t\"'”’"), ".")
+	return a.unattributed
 }
 
 // endsWithWord reports whether s ends with the word or words w: "that"
