@@ -923,7 +923,7 @@ func (a *analysis) readTimes(v *sview, groups []*group) {
 // containsWord reports whether w stands in s as a whole word.
 func containsWord(s, w string) bool {
 	for at := range indexes(s, w) {
-		if (at == 0 || !isWordByte(s[at-1])) && (at+len(w) == len(s) || !isWordByte(s[at+len(w)])) {
+		if boundaryOK(s, at, at+len(w)) {
 			return true
 		}
 	}
