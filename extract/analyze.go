@@ -1085,13 +1085,7 @@ func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
 			if strings.Contains(name, " ") || isStopCap(name) || notFamilyNames[name] || a.knownName(v, sp) {
 				continue
 			}
-			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
-			if noun == "tools " || noun == "utilities " {
-				if a.textTools == nil {
-					a.textTools = map[string]bool{}
-				}
-				a.textTools[name] = true
-			}
+			a.useNewSoftware(v, groups, name, sp, noun == "tools " || noun == "utilities ")
 		}
 	}
 }
@@ -1140,14 +1134,21 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			if a.knownName(v, t.Span) {
 				continue
 			}
-			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: t.Span, name: name})
-			if toolWords[noun] {
-				if a.textTools == nil {
-					a.textTools = map[string]bool{}
-				}
-				a.textTools[name] = true
-			}
+			a.useNewSoftware(v, groups, name, t.Span, toolWords[noun])
 		}
+	}
+}
+
+// useNewSoftware records software the reference data does not know, named
+// at sp, as used by groups; tool says the text calls it a tool rather than
+// malware.
+func (a *analysis) useNewSoftware(v *sview, groups []*group, name string, sp Span, tool bool) {
+	a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
+	if tool {
+		if a.textTools == nil {
+			a.textTools = map[string]bool{}
+		}
+		a.textTools[name] = true
 	}
 }
 
