@@ -425,6 +425,7 @@ type wordTrie struct {
 	edges  []uint32 // children of nodes with a few: child<<8 | class, sorted by class
 	rows   []int32  // children of nodes with many: a row of class -> child or -1 per node
 	nclass int
+	words  wordIndex // the node each pattern's first word leads to
 }
 
 type trieNode struct {
@@ -516,6 +517,13 @@ func newWordTrie(patterns []string, next []int32, n int, own [][]int32, class *[
 			t.root[c-'a'+'A'] = child
 		}
 	}
+	t.words = newWordIndex(patterns, func(w string) int32 {
+		s := int32(0)
+		for i := 0; i < len(w) && s >= 0; i++ {
+			s = t.child(s, class[w[i]])
+		}
+		return s
+	})
 	return t
 }
 
@@ -550,28 +558,54 @@ func (t *wordTrie) child(s int32, c uint8) int32 {
 // and walking the trie from each such start touches far less memory than
 // running the automaton over every byte. Order is by start, then by end.
 func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
-	t, class := &m.trie, &m.class
+	t := &m.trie
 	prevWord := false
 	for p := 0; p < len(text); p++ {
 		c := text[p]
+		if asciiAlnum[c&0x7f] && c < 0x80 {
+			if prevWord {
+				continue
+			}
+			// A pattern that starts here and ends on a word boundary holds
+			// the whole ASCII word, so one look-up of the word finds the
+			// node a trie walk would reach at its end.
+			q, h := p, uint64(wordSeed)
+			for q < len(text) && text[q] < 0x80 && asciiAlnum[text[q]] {
+				h = (h ^ uint64(lowerByte(text[q]))) * wordPrime
+				q++
+			}
+			if s := t.words.node(h, text[p:q]); s >= 0 {
+				m.walk(text, s, p, q-1, fn)
+			}
+			prevWord = true
+			p = q - 1
+			continue
+		}
 		word := isWordByte(c)
 		atBoundary := !prevWord || !word
 		// After a non-ASCII byte a word may start (the boundary check lets
 		// names follow letters of other scripts).
 		prevWord = word && c < 0x80
-		if !atBoundary {
-			continue
-		}
-		s := t.root[c]
-		for i := p; s >= 0; {
-			if k := t.nodes[s].pats; k >= 0 {
-				m.emit(text, t.pats[k:], p, i+1, fn)
+		if atBoundary {
+			if s := t.root[c]; s >= 0 {
+				m.walk(text, s, p, p, fn)
 			}
-			if i++; i == len(text) {
-				break
-			}
-			s = t.child(s, class[text[i]])
 		}
+	}
+}
+
+// walk follows the trie from node s, reached with text[start:i+1], and
+// reports each pattern it passes.
+func (m *matcher) walk(text string, s int32, start, i int, fn func(acMatch)) {
+	t, class := &m.trie, &m.class
+	for s >= 0 {
+		if k := t.nodes[s].pats; k >= 0 {
+			m.emit(text, t.pats[k:], start, i+1, fn)
+		}
+		if i++; i == len(text) {
+			return
+		}
+		s = t.child(s, class[text[i]])
 	}
 }
 
@@ -586,5 +620,83 @@ func (m *matcher) emit(text string, pats []int32, start, end int, fn func(acMatc
 			continue
 		}
 		fn(acMatch{Pattern: int(pat), Start: start, End: end})
+	}
+}
+
+// wordIndex maps the first word of each pattern (its leading run of ASCII
+// letters and digits, lower case) to the trie node at the end of that word.
+// It is an open-addressed table keyed by a hash of the word: one probe in a
+// table that stays in cache, against a walk of one node per letter.
+type wordIndex struct {
+	slots []wordSlot
+	words []string // the word of each slot, read only when the tags agree
+	mask  uint64
+}
+
+// wordSlot is 8 bytes, so the table for some 9,000 words takes 128 KB.
+type wordSlot struct {
+	tag  uint32 // high bits of the word's hash; 0 marks an empty slot
+	node int32
+}
+
+const (
+	wordSeed  = 14695981039346656037
+	wordPrime = 1099511628211
+)
+
+func wordHash(w string) uint64 {
+	h := uint64(wordSeed)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(lowerByte(w[i]))) * wordPrime
+	}
+	return h
+}
+
+// newWordIndex indexes the first words of the patterns that begin with an
+// ASCII letter or digit; nodeOf walks the trie along a word.
+func newWordIndex(patterns []string, nodeOf func(string) int32) wordIndex {
+	seen := map[string]bool{}
+	var words []string
+	for _, p := range patterns {
+		n := 0
+		for n < len(p) && p[n] < 0x80 && asciiAlnum[p[n]] {
+			n++
+		}
+		if n > 0 && !seen[p[:n]] {
+			seen[p[:n]] = true
+			words = append(words, p[:n])
+		}
+	}
+	size := 16
+	for size < 3*len(words)/2 {
+		size *= 2
+	}
+	x := wordIndex{slots: make([]wordSlot, size), words: make([]string, size), mask: uint64(size - 1)}
+	for _, w := range words {
+		h := wordHash(w)
+		i := h & x.mask
+		for x.slots[i].tag != 0 {
+			i = (i + 1) & x.mask
+		}
+		x.slots[i] = wordSlot{tag: tag(h), node: nodeOf(w)}
+		x.words[i] = w
+	}
+	return x
+}
+
+// tag is the part of a hash a slot keeps: its high half, never 0.
+func tag(h uint64) uint32 { return uint32(h>>32) | 1 }
+
+// node returns the trie node for word w, whose hash is h, or -1.
+func (x *wordIndex) node(h uint64, w string) int32 {
+	tg := tag(h)
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		sl := x.slots[i]
+		if sl.tag == 0 {
+			return -1
+		}
+		if sl.tag == tg && equalFoldASCII(w, x.words[i]) {
+			return sl.node
+		}
 	}
 }

@@ -31,3 +31,52 @@ func TestLowerOf(t *testing.T) {
 		}
 	}
 }
+
+// TestWordAtATime checks the eight-byte steps against their byte-by-byte
+// meaning, over words drawn from the bytes at the edges of each range.
+func TestWordAtATime(t *testing.T) {
+	edges := []byte{0, 0x1f, ' ', '!', '@', 'A', 'M', 'Z', '[', '`', 'a', 'z', '{', '~', 0x7f, 0x80, 0xc3, 0xff}
+	r := rand.New(rand.NewSource(2))
+	for n := 0; n < 200000; n++ {
+		var b [8]byte
+		for i := range b {
+			b[i] = edges[r.Intn(len(edges))]
+		}
+		s := string(b[:])
+		x := load64(s, 0)
+		ascii := true
+		for _, c := range b {
+			ascii = ascii && c < 0x80
+		}
+		if ascii {
+			var want [8]byte
+			for i, c := range b {
+				want[i] = lowerByte(c)
+			}
+			if got := lower64(x); got != load64(string(want[:]), 0) {
+				t.Fatalf("lower64(%q) = %#x", s, got)
+			}
+			var up uint64
+			for i, c := range b {
+				if c >= 'A' && c <= 'Z' {
+					up |= 0x80 << (8 * i)
+				}
+			}
+			if got := upper64(x); got != up {
+				t.Fatalf("upper64(%q) = %#x, want %#x", s, got, up)
+			}
+		}
+		plain := true
+		for i, c := range b {
+			switch {
+			case c == ' ':
+				plain = plain && i < 7 && b[i+1] != ' '
+			case !isPrintASCII(c):
+				plain = false
+			}
+		}
+		if got := plainASCII8(x); got != plain {
+			t.Fatalf("plainASCII8(%q) = %v, want %v", s, got, plain)
+		}
+	}
+}

@@ -43,6 +43,9 @@ func Normalize(s string) string {
 		// the single spaces between its words, which nothing would change.
 		if isPrintASCII(c) {
 			j := i + 1
+			for j+8 <= len(s) && plainASCII8(load64(s, j)) {
+				j += 8
+			}
 			for j < len(s) {
 				if isPrintASCII(s[j]) {
 					j++
@@ -118,6 +121,17 @@ func Normalize(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plainASCII8 reports whether the eight bytes of x would pass the fast
+// path one by one: printable ASCII or single spaces, not ending in a space.
+func plainASCII8(x uint64) bool {
+	const ones = 0x0101010101010101
+	if x&highBits != 0 || (x+ones*(0x80-0x20))&highBits != highBits || (x+ones*(0x80-0x7f))&highBits != 0 {
+		return false // not all from ' ' to '~'
+	}
+	sp := ^(x + ones*(0x80-0x21)) & highBits // the spaces
+	return sp&(sp>>8) == 0 && sp>>56 == 0
 }
 
 // isPrintASCII reports whether c is printable ASCII other than space.

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,7 +49,8 @@ var codePrefixes = []struct {
 // findCodeNames finds vendor code names by their shape.
 func findCodeNames(text string) []mention {
 	var out []mention
-	for _, cp := range codePrefixes {
+	for _, k := range codeFinder.present(text) {
+		cp := &codePrefixes[k]
 		for off := 0; ; {
 			i := strings.Index(text[off:], cp.prefix)
 			if i < 0 {
@@ -80,6 +82,64 @@ func findCodeNames(text string) []mention {
 			name := cp.canonic + text[j:k]
 			out = append(out, mention{Span: Span{s, k}, kind: kGroup, ref: -1, name: name})
 			off = k
+		}
+	}
+	return out
+}
+
+var codeFinder = newPrefixSet(func() (ps []string) {
+	for _, cp := range codePrefixes {
+		ps = append(ps, cp.prefix)
+	}
+	return ps
+}())
+
+// prefixSet tells which of a list of prefixes start a word somewhere in a
+// text, in one pass: the rules above then look for just those, each with a
+// strings.Index loop, instead of one loop over the whole text per prefix.
+type prefixSet struct {
+	prefixes []string
+	first    [26][]int // capital - 'A' -> the prefixes that begin with it
+}
+
+func newPrefixSet(prefixes []string) *prefixSet {
+	x := &prefixSet{prefixes: prefixes}
+	for k, p := range prefixes {
+		if p[0] < 'A' || p[0] > 'Z' {
+			panic("prefixSet: " + p + " does not begin with a capital")
+		}
+		x.first[p[0]-'A'] = append(x.first[p[0]-'A'], k)
+	}
+	return x
+}
+
+// present returns, in list order, the prefixes that occur in text at the
+// start of a word. Every prefix begins with a capital letter, so it visits
+// the capitals alone, found eight bytes at a time.
+func (x *prefixSet) present(text string) []int {
+	var found uint64 // bit k: prefix k seen (lists are short)
+	try := func(s int) {
+		if c := text[s]; c >= 'A' && c <= 'Z' && (s == 0 || !isWordByte(text[s-1])) {
+			for _, k := range x.first[c-'A'] {
+				if strings.HasPrefix(text[s:], x.prefixes[k]) {
+					found |= 1 << k
+				}
+			}
+		}
+	}
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		for up := upper64(load64(text, i)); up != 0; up &= up - 1 {
+			try(i + bits.TrailingZeros64(up)/8)
+		}
+	}
+	for ; i < len(text); i++ {
+		try(i)
+	}
+	var out []int
+	for k := range x.prefixes {
+		if found&(1<<k) != 0 {
+			out = append(out, k)
 		}
 	}
 	return out
@@ -249,7 +309,8 @@ var colourPrefixes = []string{"BRONZE ", "GOLD ", "IRON ", "TIN ", "COBALT ", "N
 // may not know yet.
 func findColourNames(text string) []mention {
 	var out []mention
-	for _, p := range colourPrefixes {
+	for _, k := range colourFinder.present(text) {
+		p := colourPrefixes[k]
 		for off := 0; ; {
 			i := strings.Index(text[off:], p)
 			if i < 0 {
@@ -277,3 +338,5 @@ func findColourNames(text string) []mention {
 	}
 	return out
 }
+
+var colourFinder = newPrefixSet(colourPrefixes)

@@ -145,6 +145,9 @@ func (t token) isCap() bool {
 	if t.text == "" {
 		return false
 	}
+	if c := t.text[0]; c < utf8.RuneSelf {
+		return c >= 'A' && c <= 'Z'
+	}
 	r, _ := utf8.DecodeRuneInString(t.text)
 	return unicode.IsUpper(r)
 }
@@ -153,13 +156,33 @@ func (t token) isWord() bool {
 	if t.text == "" {
 		return false
 	}
+	if c := t.text[0]; c < utf8.RuneSelf {
+		return asciiAlnum[c]
+	}
 	r, _ := utf8.DecodeRuneInString(t.text)
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func (t token) isAllCaps() bool {
 	letters := 0
-	for _, r := range t.text {
+	for i := 0; i < len(t.text); i++ {
+		c := t.text[i]
+		if c >= utf8.RuneSelf {
+			return isAllCapsRunes(t.text)
+		}
+		if c >= 'a' && c <= 'z' {
+			return false
+		}
+		if c >= 'A' && c <= 'Z' {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+func isAllCapsRunes(s string) bool {
+	letters := 0
+	for _, r := range s {
 		if unicode.IsLetter(r) {
 			letters++
 			if !unicode.IsUpper(r) {
@@ -182,8 +205,13 @@ func tokenize(text string, s Span, buf []token) []token {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		n, word := 1, c < utf8.RuneSelf && asciiAlnum[c]
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(text[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if !word {
 			buf = append(buf, token{Span{i, i + n}, text[i : i+n]})
 			i += n
 			continue
@@ -204,8 +232,7 @@ func tokenize(text string, s Span, buf []token) []token {
 				continue
 			}
 			if (c == '.' || c == '-' || c == '&') && j+1 < s.End {
-				r2, _ := utf8.DecodeRuneInString(text[j+1:])
-				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
+				if c2 := text[j+1]; c2 < utf8.RuneSelf && asciiAlnum[c2] || c2 >= utf8.RuneSelf && isAlnumRune(text[j+1:]) {
 					j++
 					continue
 				}
@@ -250,4 +277,10 @@ func indexes(s, sub string) iter.Seq[int] {
 			off += i + len(sub)
 		}
 	}
+}
+
+// isAlnumRune reports whether s starts with a letter or digit.
+func isAlnumRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }

@@ -103,6 +103,18 @@ func ObservableID(typ string, props map[string]any) string {
 	return typedID(typ, appendName(buf[:0], observableNS, canonicalJSON(props)))
 }
 
+// ValueObservableID is ObservableID(typ, {"value": value}), the id of an
+// observable that its value alone identifies, without the map.
+func ValueObservableID(typ, value string) string {
+	var sb strings.Builder
+	sb.Grow(len(value) + 12)
+	sb.WriteString(`{"value":`)
+	writeCanonical(&sb, value)
+	sb.WriteByte('}')
+	var buf [256]byte
+	return typedID(typ, appendName(buf[:0], observableNS, sb.String()))
+}
+
 // canonicalJSON renders v with sorted keys and no insignificant whitespace
 // (RFC 8785 for the string and map values aptgraph uses).
 func canonicalJSON(v any) string {

@@ -3,6 +3,7 @@ package stix
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -68,6 +69,26 @@ func TestNewIDMatchesReference(t *testing.T) {
 	} {
 		if got, want := NewID("identity", parts...), oldNewID("identity", parts...); got != want {
 			t.Errorf("NewID(%q) = %s, want %s", parts, got, want)
+		}
+	}
+}
+
+// TestValueObservableID checks the short path against the general one.
+func TestValueObservableID(t *testing.T) {
+	for _, v := range []string{"example.com", "a\"b", "a<b>&c", "é.example", "x\\y", "", "198.51.100.7"} {
+		if got, want := ValueObservableID("domain-name", v), ObservableID("domain-name", map[string]any{"value": v}); got != want {
+			t.Errorf("ValueObservableID(%q) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// TestTLPMarkingExtension checks the hand-written extension against what
+// encoding/json writes for it.
+func TestTLPMarkingExtension(t *testing.T) {
+	for _, tlp := range []TLP{TLPClear, TLPGreen, TLPAmber, TLPAmberStrict, TLPRed} {
+		want, _ := json.Marshal(map[string]string{"extension_type": "property-extension", "tlp_2_0": tlp.String()})
+		if got := TLPMarking(tlp).Extensions[tlpExtension]; string(got) != string(want) {
+			t.Errorf("%v: extension %s, want %s", tlp, got, want)
 		}
 	}
 }

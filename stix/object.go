@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -212,8 +211,11 @@ func (o *Object) ExternalID(source string) string {
 
 // IDType returns the type part of a STIX identifier.
 func IDType(id string) string {
-	if i := strings.Index(id, "--"); i > 0 {
-		return id[:i]
+	// The type holds single hyphens at most, so the first "--" ends it.
+	for i := 1; i+1 < len(id); i++ {
+		if id[i] == '-' && id[i+1] == '-' {
+			return id[:i]
+		}
 	}
 	return ""
 }

@@ -101,13 +101,12 @@ func ObjectTLP(refs []string, unmarked TLP) TLP {
 // TLPMarking returns the marking-definition object for t, as OASIS publishes it.
 func TLPMarking(t TLP) *Object {
 	label := strings.ToUpper(t.String())
-	ext, _ := json.Marshal(map[string]any{tlpExtension: map[string]string{
-		"extension_type": "property-extension", "tlp_2_0": t.String()}})
-	var exts map[string]json.RawMessage
-	_ = json.Unmarshal(ext, &exts)
+	// What json.Marshal writes for the extension, keys in order; the level
+	// names need no escaping. Every bundle carries one.
+	ext := `{"extension_type":"property-extension","tlp_2_0":"` + t.String() + `"}`
 	return &Object{
 		Type: "marking-definition", SpecVersion: SpecVersion, ID: t.MarkingID(),
 		Created: "2022-10-01T00:00:00.000Z", Name: "TLP:" + label,
-		Extensions: exts,
+		Extensions: map[string]json.RawMessage{tlpExtension: json.RawMessage(ext)},
 	}
 }

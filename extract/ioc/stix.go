@@ -87,6 +87,6 @@ func Observable(m Match) *stix.Object {
 		return o
 	}
 	o.Value = m.Value
-	o.ID = stix.ObservableID(typ, map[string]any{"value": m.Value})
+	o.ID = stix.ValueObservableID(typ, m.Value)
 	return o
 }
