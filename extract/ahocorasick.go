@@ -569,12 +569,16 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 			// A pattern that starts here and ends on a word boundary holds
 			// the whole ASCII word, so one look-up of the word finds the
 			// node a trie walk would reach at its end.
-			q, h := p, uint64(wordSeed)
+			q, h, head := p, uint64(wordSeed), uint64(0)
 			for q < len(text) && text[q] < 0x80 && asciiAlnum[text[q]] {
-				h = (h ^ uint64(lowerByte(text[q]))) * wordPrime
+				c := uint64(lowerByte(text[q]))
+				h = (h ^ c) * wordPrime
+				if q-p < 8 {
+					head |= c << (8 * (q - p))
+				}
 				q++
 			}
-			if s := t.words.node(h, text[p:q]); s >= 0 {
+			if s := t.words.node(h, head, text[p:q]); s >= 0 {
 				m.walk(text, s, p, q-1, fn)
 			}
 			prevWord = true
@@ -629,13 +633,15 @@ func (m *matcher) emit(text string, pats []int32, start, end int, fn func(acMatc
 // table that stays in cache, against a walk of one node per letter.
 type wordIndex struct {
 	slots []wordSlot
-	words []string // the word of each slot, read only when the tags agree
+	words []string // the word of each slot, read for words over eight bytes
 	mask  uint64
 }
 
-// wordSlot is 8 bytes, so the table for some 9,000 words takes 128 KB.
+// wordSlot holds a word's first eight bytes (in lower case, little-endian,
+// zero-padded), so a look-up of a short word reads one slot and nothing else.
 type wordSlot struct {
-	tag  uint32 // high bits of the word's hash; 0 marks an empty slot
+	head uint64
+	tag  uint32 // the word's length in the low byte, bits of its hash above; 0 marks an empty slot
 	node int32
 }
 
@@ -644,12 +650,18 @@ const (
 	wordPrime = 1099511628211
 )
 
-func wordHash(w string) uint64 {
-	h := uint64(wordSeed)
+// wordKey returns the hash of the lower case of w and its first eight bytes
+// in lower case, packed as the scan packs them.
+func wordKey(w string) (h, head uint64) {
+	h = wordSeed
 	for i := 0; i < len(w); i++ {
-		h = (h ^ uint64(lowerByte(w[i]))) * wordPrime
+		c := uint64(lowerByte(w[i]))
+		h = (h ^ c) * wordPrime
+		if i < 8 {
+			head |= c << (8 * i)
+		}
 	}
-	return h
+	return h, head
 }
 
 // newWordIndex indexes the first words of the patterns that begin with an
@@ -673,29 +685,32 @@ func newWordIndex(patterns []string, nodeOf func(string) int32) wordIndex {
 	}
 	x := wordIndex{slots: make([]wordSlot, size), words: make([]string, size), mask: uint64(size - 1)}
 	for _, w := range words {
-		h := wordHash(w)
+		h, head := wordKey(w)
 		i := h & x.mask
 		for x.slots[i].tag != 0 {
 			i = (i + 1) & x.mask
 		}
-		x.slots[i] = wordSlot{tag: tag(h), node: nodeOf(w)}
+		x.slots[i] = wordSlot{head: head, tag: tag(h, len(w)), node: nodeOf(w)}
 		x.words[i] = w
 	}
 	return x
 }
 
-// tag is the part of a hash a slot keeps: its high half, never 0.
-func tag(h uint64) uint32 { return uint32(h>>32) | 1 }
+// tag is what a slot keeps of a word besides its head: 24 bits of its hash
+// and its length (at least 1, so a tag is never 0; 255 stands for longer).
+func tag(h uint64, n int) uint32 { return uint32(h>>32)&^0xff | uint32(min(n, 255)) }
 
-// node returns the trie node for word w, whose hash is h, or -1.
-func (x *wordIndex) node(h uint64, w string) int32 {
-	tg := tag(h)
+// node returns the trie node for word w, whose hash and head are h and head
+// (see wordKey), or -1.
+func (x *wordIndex) node(h, head uint64, w string) int32 {
+	tg := tag(h, len(w))
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		sl := x.slots[i]
+		sl := &x.slots[i]
 		if sl.tag == 0 {
 			return -1
 		}
-		if sl.tag == tg && equalFoldASCII(w, x.words[i]) {
+		// Up to eight bytes, length and head are the word.
+		if sl.tag == tg && sl.head == head && (len(w) <= 8 || equalFoldASCII(w, x.words[i])) {
 			return sl.node
 		}
 	}

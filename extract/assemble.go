@@ -356,20 +356,28 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 	} else {
 		rep.ExternalReferences = []stix.ExternalReference{{SourceName: "document", Description: "no URL given"}}
 	}
-	for _, id := range b.order {
-		rep.ObjectRefs = append(rep.ObjectRefs, id)
-	}
+	rep.ObjectRefs = append(make([]string, 0, len(b.order)), b.order...)
 	rep = b.add(rep)
 
-	bundle := &stix.Bundle{Type: "bundle", ID: "bundle--" + stix.NewID("bundle", sha)[len("bundle--"):]}
-	ids := append([]string(nil), b.order...)
-	sort.SliceStable(ids, func(i, j int) bool { return typeRank(stix.IDType(ids[i])) < typeRank(stix.IDType(ids[j])) })
-	for _, id := range ids {
-		bundle.Objects = append(bundle.Objects, b.objs[id])
+	// Objects by type rank, in the order they were added within a rank: a
+	// stable sort with four keys, done as four passes.
+	bundle := &stix.Bundle{Type: "bundle", ID: "bundle--" + stix.NewID("bundle", sha)[len("bundle--"):],
+		Objects: make([]*stix.Object, 0, len(b.order))}
+	ranks := make([]int8, len(b.order))
+	for i, id := range b.order {
+		ranks[i] = int8(typeRank(stix.IDType(id)))
+	}
+	for _, r := range [...]int8{0, 1, 5, 9} {
+		for i, id := range b.order {
+			if ranks[i] == r {
+				bundle.Objects = append(bundle.Objects, b.objs[id])
+			}
+		}
 	}
 	return &Result{Report: rep, Bundle: bundle, Text: a.text}
 }
 
+// typeRank orders the objects of a bundle: 0, 1, 5 or 9.
 func typeRank(t string) int {
 	switch t {
 	case "marking-definition":

@@ -148,7 +148,13 @@ func (s *scanner) run() {
 			}
 		}
 		switch j - i {
-		case 3, 32, 34, 40, 42, 64, 66, 128, 130: // "CVE", a hash, "0x" and a hash
+		case 3: // "CVE"
+			if lower(t[i]) == 'c' {
+				i = s.word(i, j)
+			} else {
+				i = j
+			}
+		case 32, 34, 40, 42, 64, 66, 128, 130: // a hash, "0x" and a hash
 			i = s.word(i, j)
 		default:
 			i = j
