@@ -273,6 +273,12 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 				break
 			}
 		}
+		// "North Korea's Ministry of State Security": a body of that name
+		// in another state than the one the reference data knows.
+		if c, at := a.ownerCountry(v, m.Span); c != nil && c.ISO2 != b.Country {
+			cands = append(cands, sponsorCand{Span{at, m.End}, b.Name + " of " + theName(c.Name, "of %s"), c.ISO2, "", a.actorsOf(v, m.End)})
+			continue
+		}
 		// "SVR cyber actors, also known as APT29": the service's own actors.
 		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, a.actorsOf(v, m.End)})
 	}
@@ -290,6 +296,11 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 		// "Taiwanese government agencies" were hit; they sponsor nothing.
 		if g.kind == "gov" && !inClaimant(g.Span) && !a.victimNounAfter(v, g.End) {
 			cands = append(cands, sponsorCand{g.Span, g.name, g.country, "", false})
+		}
+		// "the Russian military was responsible for the attack": an organ
+		// of force or intelligence blamed stands for its state.
+		if g.kind == "organ" && stateOrgan(g.name) && !inClaimant(g.Span) && blameAfter(a.lowerOf(Span{g.End, min(v.s.End, g.End+60)})) {
+			cands = append(cands, sponsorCand{g.Span, govName(a.countryName(g.country)), g.country, "", false})
 		}
 	}
 	for _, c := range a.stateAfterCue(v) {
@@ -742,8 +753,13 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 				}
 			}
 			// Unless the comma is inside a list of speakers: "CISA, the FBI and the NSA".
+			// A source right after an attribution cue ("controlled by the
+			// North Korean government, the NCSC said") is what is said.
 			inList := false
 			for _, b := range before {
+				if a.afterAttributionCue(v, b.Span) {
+					continue
+				}
 				for _, c := range after {
 					gap := a.between(b.End, c.Start)
 					// "Service (SKW), CERT Polska": skip an acronym in parentheses.
@@ -944,6 +960,14 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 			}
 		}
 	}
+	// "..., he said": the person met last.
+	if len(out) == 0 {
+		if f := strings.Fields(strings.ToLower(a.text[w.Start:w.End])); len(f) > 0 && (f[len(f)-1] == "he" || f[len(f)-1] == "she") {
+			if p := a.lastPerson(w.Start); p != nil {
+				out = append(out, claimantCand{w, a.party(p.name, p.country, "individual", false)})
+			}
+		}
+	}
 	// Nearest the verb first.
 	for i := 0; i < len(out); i++ {
 		for j := i + 1; j < len(out); j++ {
@@ -954,6 +978,21 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	}
 	// A government and an organ of the same country in one subject: keep the organ.
 	return dedupeSameCountry(out)
+}
+
+// lastPerson returns the person whose last mention before at is the latest,
+// or nil.
+func (a *analysis) lastPerson(at int) *person {
+	var best *person
+	bestAt := -1
+	for _, p := range a.people {
+		for _, e := range p.ev {
+			if e.Start < at && e.Start > bestAt || e.Start == bestAt && best != nil && p.name < best.name {
+				best, bestAt = p, e.Start
+			}
+		}
+	}
+	return best
 }
 
 func dedupeSameCountry(cs []claimantCand) []claimantCand {
@@ -1024,11 +1063,20 @@ func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
 			continue
 		}
 		w := Span{c.End, min(v.s.End, c.End+160)}
-		// Stop at the clause that states the claim, or at the next verb phrase.
-		seg := strings.ToLower(a.text[w.Start:w.End])
-		for _, stop := range []string{" that ", " in its ", " in their ", " in his ", " in her ", " and would", " and will", " and said", " to ", " which ", " who ", ";", " on "} {
-			if i := strings.Index(seg, stop); i >= 0 && w.Start+i < w.End {
-				w.End = w.Start + i
+		if isSubjectConcur(a.lowerOf(c.Span)) {
+			// "Australia and Japan issued statements backing the finding":
+			// those before the verb, back to a clause mark.
+			w = Span{max(v.s.Start, c.Start-200), c.Start}
+			if k := strings.LastIndexAny(a.text[w.Start:w.End], ";:\""); k >= 0 {
+				w.Start += k + 1
+			}
+		} else {
+			// Stop at the clause that states the claim, or at the next verb phrase.
+			seg := strings.ToLower(a.text[w.Start:w.End])
+			for _, stop := range []string{" that ", " in its ", " in their ", " in his ", " in her ", " and would", " and will", " and said", " to ", " which ", " who ", ";", " on "} {
+				if i := strings.Index(seg, stop); i >= 0 && w.Start+i < w.End {
+					w.End = w.Start + i
+				}
 			}
 		}
 		for _, m := range v.ents {
@@ -1050,6 +1098,17 @@ func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
 		}
 	}
 	return out
+}
+
+// isSubjectConcur reports whether a concurrence cue (in lower case) takes
+// the claim as its object, so its subjects concur.
+func isSubjectConcur(cue string) bool {
+	for _, o := range claimObjects {
+		if strings.HasSuffix(cue, " "+o) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analysis) countryName(iso string) string {
@@ -1211,13 +1270,67 @@ func (a *analysis) countriesListedBefore(v *sview, m mention) []mention {
 // blameAfter reports whether the lower-case text after a name makes it
 // the one to blame: " was responsible for", " is behind", " carried out".
 func blameAfter(rest string) bool {
-	for _, w := range []string{" was responsible for", " is responsible for", " were responsible for", " was behind",
-		" is behind", " were behind", " had carried out", " carried out", " was to blame", " is to blame", " orchestrated"} {
+	// ", specifically the Russian military, was responsible": the subject
+	// may close an apposition.
+	rest = strings.TrimPrefix(rest, ",")
+	for _, w := range []string{" had carried out", " carried out", " orchestrated"} {
 		if strings.HasPrefix(rest, w) {
 			return true
 		}
 	}
+	// A form of "be", estimative adverbs ("almost certainly", "highly
+	// likely"), then the blame.
+	words := strings.Fields(rest)
+	if len(words) == 0 || !beForms[words[0]] {
+		return false
+	}
+	k := 1
+	for k < len(words) && k <= 3 && blameAdverbs[words[k]] {
+		k++
+	}
+	tail := strings.Join(words[k:min(len(words), k+2)], " ")
+	return strings.HasPrefix(tail, "responsible for") || strings.HasPrefix(tail, "behind") || strings.HasPrefix(tail, "to blame")
+}
+
+var (
+	beForms      = map[string]bool{"was": true, "is": true, "were": true, "are": true}
+	blameAdverbs = map[string]bool{"almost": true, "certainly": true, "highly": true, "very": true, "likely": true,
+		"probably": true, "most": true, "ultimately": true, "directly": true, "also": true, "possibly": true}
+)
+
+// ownerCountry returns the country that owns the name at sp ("North
+// Korea's [Ministry of State Security]", "the Vietnamese [Ministry of Public
+// Security]") and where it starts, or nil.
+func (a *analysis) ownerCountry(v *sview, sp Span) (*country, int) {
+	for _, m := range v.ents {
+		if m.kind != kCountry || m.End > sp.Start {
+			continue
+		}
+		if gap := a.text[m.End:sp.Start]; gap == "'s " || gap == " " {
+			return &a.x.dict.countries[m.ref], m.Start
+		}
+	}
+	return nil, 0
+}
+
+// afterAttributionCue reports whether an attribution cue ends right before
+// sp, with at most "the" between: "controlled by [the North Korean
+// government]".
+func (a *analysis) afterAttributionCue(v *sview, sp Span) bool {
+	for _, c := range v.cues {
+		if c.kind == kAttribution && c.End <= sp.Start && sp.Start-c.End <= 5 {
+			if gap := strings.TrimSpace(a.text[c.End:sp.Start]); gap == "" || strings.EqualFold(gap, "the") {
+				return true
+			}
+		}
+	}
 	return false
+}
+
+// stateOrgan reports whether an organ of a state (see govHeads) acts with
+// its force or its secrets: its military or its intelligence services.
+func stateOrgan(name string) bool {
+	return strings.HasSuffix(name, " military") || strings.HasSuffix(name, " intelligence services")
 }
 
 // stateAfterCue finds a country named right after an attribution cue, as a
@@ -1236,7 +1349,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 				continue
 			}
 			gap := strings.TrimSpace(a.text[cue.End:m.Start])
-			if gap != "" && gap != "the" {
+			if gap != "" && gap != "the" && !attributedActivity(a.lowerOf(Span{cue.Start, cue.End}), strings.ToLower(gap)) {
 				continue
 			}
 			// "individuals linked to Taiwan": the cue tells about victims.
@@ -1468,6 +1581,9 @@ func (a *analysis) holdClaim(v *sview, gov []govPhrase, claimants []*party, cand
 		by = []*party{a.publisher()}
 	}
 	conf, phrase := a.confidence(v)
+	if a.pending != nil { // an earlier claim the text never completed
+		a.unnamed = append(a.unnamed, a.pending)
+	}
 	a.pending = &pendingClaim{by: by, cands: cands, conf: conf, phrase: phrase, hedges: a.hedges(v), ev: v.s.Span, para: v.s.Para,
 		activity: activityNoun(v.low(a))}
 }
@@ -1554,8 +1670,28 @@ var stateCues = map[string]bool{
 	"tasked by": true, "with ties to": true, "with links to": true, "proxy for": true, "instrument of": true,
 	"agents of": true, "in association with": true, "supported by": true, "traced to": true, "traced back to": true,
 	"in support of": true, "in the interests of": true, "in the interest of": true, "attributable to": true,
+	"blamed": true, "blames": true, "blaming": true, "attributed": true, "attributes": true, "attributing": true,
 	"operate from": true, "operates from": true, "operating from": true, "operating out of": true, "operates out of": true,
 	"based in": true, "operations for": true, "spying for": true, "hacking for": true, "espionage for": true,
+}
+
+// attributedActivity reports whether gap, between an attribution verb and a
+// country, names the intrusion given to it: "attributes [the massive
+// WannaCry cyberattack to] North Korea".
+func attributedActivity(cue, gap string) bool {
+	switch cue {
+	case "attributed", "attributes", "attribute", "attributing", "publicly attributed":
+	default:
+		return false
+	}
+	head, ok := strings.CutSuffix(gap, " to the")
+	if !ok {
+		head, ok = strings.CutSuffix(gap, " to")
+	}
+	if !ok || len(head) > 80 || strings.ContainsAny(head, ",;:") {
+		return false
+	}
+	return activityNoun(" " + head + " ")
 }
 
 // victimNounBefore reports whether text ends with a noun for victims, so a
@@ -1645,9 +1781,20 @@ func (a *analysis) claimUnnamed() {
 	}
 	namesGroups := len(a.claimList) > 0
 	pub := a.publisher()
+	sole := a.soleGroup()
 	for _, p := range a.unnamed {
 		for _, c := range p.cands {
 			for _, by := range p.by {
+				// A report about one group: what it says of "the attack" it
+				// says of that group's work, unless the group is known to
+				// come from another country than the one blamed.
+				if sole != nil && !isSponsorBody(by.name) && a.groupCountryAgrees(sole, c.country) {
+					sp := a.sponsor(c)
+					sp.ev = appendEv(sp.ev, p.ev)
+					sole.ev = appendEv(sole.ev, p.ev)
+					a.addClaim(by, sole, sp, p.conf, p.phrase, p.hedges, p.ev)
+					continue
+				}
 				if namesGroups && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
 					continue
 				}
@@ -1659,6 +1806,38 @@ func (a *analysis) claimUnnamed() {
 			}
 		}
 	}
+}
+
+// soleGroup returns the one group the report names, or nil when it names
+// none or several. A group named once in passing ("tools like those of
+// Volt Typhoon") and in no claim is not what the report is about.
+func (a *analysis) soleGroup() *group {
+	var sole *group
+	for _, g := range a.groups {
+		if sole != nil {
+			return nil
+		}
+		sole = g
+	}
+	if sole == nil || len(sole.ev) >= 2 {
+		return sole
+	}
+	for _, c := range a.claimList {
+		if c.group == sole {
+			return sole
+		}
+	}
+	return nil
+}
+
+// groupCountryAgrees reports whether group g may act for country cc: the
+// reference data gives g no country, or cc.
+func (a *analysis) groupCountryAgrees(g *group, cc string) bool {
+	if g.kbIndex < 0 || cc == "" {
+		return true
+	}
+	gc := a.x.facts.Groups[g.kbIndex].Country
+	return gc == "" || gc == cc
 }
 
 // claimantHeads are nouns that, after "the", point back to a claimant of
@@ -1683,7 +1862,7 @@ func activityNoun(low string) bool {
 }
 
 var activityNouns = newMatcher([]string{" hack ", " hack.", " hacks", " hacking of", " attack ", " attack.", " attacks", " breach", " intrusion",
-	" cyberattack", " cyber attack", " compromise of", " campaign", " operation "})
+	" cyberattack", " cyber attack", " cyber-attack", " compromise of", " campaign", " operation "})
 
 // negatedFor reports whether a negation or withholding cue governs the
 // sponsors of a sentence. A negation in a clause that "but" closes before

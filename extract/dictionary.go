@@ -77,6 +77,24 @@ var concurCues = []string{
 	"jointly with", "in partnership with", "along with", "supports the attribution", "endorsed", "endorses",
 }
 
+// claimObjects, after a verb of support, are the claim itself: "backing the
+// finding". Such a verb's subjects concur, not what follows it.
+var claimObjects = []string{"finding", "findings", "attribution", "assessment", "conclusion", "conclusions", "judgment", "judgement", "determination"}
+
+// subjectConcurCues are those verbs with their object: "Australia and Japan
+// issued statements backing the finding".
+var subjectConcurCues = func() []string {
+	var out []string
+	for _, v := range []string{"backing the", "backed the", "backs the", "supporting the", "supported the", "support the",
+		"endorsing the", "endorsed the", "endorse the", "echoing the", "echoed the", "sharing the", "shared the", "share the",
+		"concurring with the", "agreeing with the", "welcomed the", "welcoming the"} {
+		for _, o := range claimObjects {
+			out = append(out, v+" "+o)
+		}
+	}
+	return out
+}()
+
 func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	d := &dictionary{facts: f, byISO: map[string]int{}, weak: weakWords}
 	index := map[string]int{}
@@ -263,6 +281,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 		add(w, entry{kind: kGroupHead})
 	}
 	for _, w := range concurCues {
+		add(w, entry{kind: kConcur})
+	}
+	for _, w := range subjectConcurCues {
 		add(w, entry{kind: kConcur})
 	}
 	for _, w := range introducers {

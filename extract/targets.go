@@ -215,6 +215,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	}
 	orgs := a.orgs(v)
 	orgs = append(orgs, a.namedAfterVictimNoun(v, orgs)...)
+	orgs = append(orgs, a.namedAfterCompanyHead(v, orgs)...)
 	orgs = append(orgs, a.organsHit(v)...)
 	for _, o := range orgs {
 		// "UK Electoral Commission", "Finnish parliament": the country
@@ -622,6 +623,11 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 				titleEnd = k
 			}
 		}
+		// "the German rail operator Deutsche Bahn": a company, not a person.
+		if titleEnd < 0 && i > 0 && companyHeads[toks[i-1].text] {
+			i = j - 1
+			continue
+		}
 		// A title just before the run: "Secretary Kato", "spokesperson Wang Wenbin".
 		hasTitle := titleEnd >= 0
 		if !hasTitle && i > 0 && isTitleWord(toks[i-1].text) {
@@ -990,6 +996,73 @@ func (a *analysis) namedAfterVictimNoun(v *sview, found []orgName) []orgName {
 	return out
 }
 
+// companyHeads end a description set before a company's name: "the
+// shipping company FedEx", "the drug maker Merck".
+var companyHeads = map[string]bool{"firm": true, "company": true, "maker": true, "carmaker": true, "automaker": true,
+	"drugmaker": true, "operator": true, "giant": true, "conglomerate": true, "provider": true, "insurer": true,
+	"retailer": true, "manufacturer": true, "airline": true, "utility": true, "producer": true, "supplier": true,
+	"broadcaster": true, "newspaper": true, "chain": true, "lender": true, "shipper": true, "carrier": true}
+
+// sourceModifiers before a company head make it a source, not a victim:
+// "the security firm", "the research company".
+var sourceModifiers = map[string]bool{"security": true, "cybersecurity": true, "cyber-security": true, "antivirus": true,
+	"research": true, "intelligence": true, "consulting": true, "consultancy": true, "forensics": true, "analytics": true,
+	"parent": true}
+
+// namedAfterCompanyHead reads the names a description of a company stands
+// before: "the shipping group Maersk, the drug maker Merck and the delivery
+// firm TNT Express", in a sentence about who was hit. A "group" counts after
+// a word for its business only, as the word also heads hacking groups.
+func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
+	toks := v.tokens(a)
+	var out []orgName
+	for i := 1; i+1 < len(toks); i++ {
+		head := toks[i].text
+		if !companyHeads[head] && !(head == "group" && businessWords[strings.ToLower(toks[i-1].text)]) || sourceModifiers[strings.ToLower(toks[i-1].text)] {
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && j-i <= 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) {
+			j++
+		}
+		if j == i+1 {
+			continue
+		}
+		sp := Span{toks[i+1].Start, toks[j-1].End}
+		name := a.text[sp.Start:sp.End]
+		if insideName(v.ents, sp) || overlapsAny(spansOf(found), sp) || a.isClaimantName(name) || v.inClaimant(sp) || a.sourceContext(v, sp) || a.speaksAfter(v, sp) {
+			continue
+		}
+		out = append(out, orgName{Span: sp, name: name})
+		i = j - 1
+	}
+	return out
+}
+
+// speaksAfter reports whether the name at sp is the subject of speech:
+// "Broadcom did not comment", "Maersk said".
+func (a *analysis) speaksAfter(v *sview, sp Span) bool {
+	for _, c := range v.cues {
+		if c.kind == kReporting && c.Start >= sp.End && c.Start-sp.End <= 2 {
+			return true
+		}
+	}
+	after := a.lowerOf(Span{sp.End, min(v.s.End, sp.End+30)})
+	for _, w := range []string{" did not comment", " declined to comment", " did not respond", " declined to", " told "} {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// businessWords say what a company group does: "the shipping group".
+var businessWords = map[string]bool{"shipping": true, "media": true, "industrial": true, "energy": true, "engineering": true,
+	"financial": true, "banking": true, "insurance": true, "retail": true, "defence": true, "defense": true, "telecoms": true,
+	"telecommunications": true, "car": true, "steel": true, "chemical": true, "chemicals": true, "mining": true, "hotel": true,
+	"travel": true, "pharmaceutical": true, "healthcare": true, "technology": true, "logistics": true, "food": true,
+	"construction": true, "aerospace": true, "publishing": true, "entertainment": true, "utilities": true, "oil": true}
+
 // organsHit returns the state organs a sentence says were hit, named as
 // written: "breaching the Finnish parliament", "the Czech foreign
 // ministry's network was targeted". An organ that speaks or sponsors is
@@ -1186,6 +1259,8 @@ func provenanceNounBefore(before string) bool {
 	return false
 }
 
+// sourceContext reports whether the name at sp stands as a source, as where
+// a product comes from or as a disguise, not as a victim.
 func (a *analysis) sourceContext(v *sview, sp Span) bool {
 	// "CISA: ...", "Israel National Cyber Directorate: Iranian group
 	// behind ...": a sentence that opens with a name and a colon is that
@@ -1207,6 +1282,14 @@ func (a *analysis) sourceContext(v *sview, sp Span) bool {
 	before = strings.TrimSuffix(before, "the ")
 	for _, w := range []string{"report by ", "reports by ", "study by ", "analysis by ", "according to ", "researchers at ",
 		"experts at ", "analysts at ", "investigators at ", "statement by ", "published by ", "advisory by ", "report from "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	// "lures impersonated the Korea Institute ...": a name worn as a
+	// disguise belongs to no victim.
+	for _, w := range []string{"impersonated ", "impersonating ", "impersonates ", "impersonation of ", "posing as ", "posed as ",
+		"poses as ", "masquerading as ", "masqueraded as ", "spoofing ", "spoofed ", "pretending to be ", "mimicking ", "mimicked "} {
 		if strings.HasSuffix(before, w) {
 			return true
 		}
