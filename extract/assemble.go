@@ -145,7 +145,8 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 	for _, k := range sortedKeys(a.sponsors) {
 		s := a.sponsors[k]
 		id := stix.NewID("threat-actor", strings.ToLower(s.name))
-		b.add(&stix.Object{Type: "threat-actor", ID: id, Name: s.name, ThreatActorTypes: []string{"nation-state"}, Evidence: b.ev(s.ev)})
+		b.add(&stix.Object{Type: "threat-actor", ID: id, Name: s.name, Aliases: bodyForms(s.name, s.country),
+			ThreatActorTypes: []string{"nation-state"}, Evidence: b.ev(s.ev)})
 		if s.country != "" {
 			loc := b.location(s.country, s.ev)
 			b.rel("located-at", id, loc, s.ev)
@@ -375,6 +376,18 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		}
 	}
 	return &Result{Report: rep, Bundle: bundle, Text: a.text}
+}
+
+// bodyForms returns the other names the reference table gives the body
+// called name in country cc ("IRGC" for the Islamic Revolutionary Guard
+// Corps), or nil.
+func bodyForms(name, cc string) []string {
+	for _, b := range bodies {
+		if b.Name == name && b.Country == cc {
+			return append([]string(nil), b.Forms...)
+		}
+	}
+	return nil
 }
 
 // typeRank orders the objects of a bundle: 0, 1, 5 or 9.

@@ -687,8 +687,8 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		spans = append(spans, sp)
 	}
 	text := a.text
-	seg := text[v.s.Start:v.s.End]
-	if !a.hasCue(v, kReporting) && !strings.Contains(seg, "ccording to ") {
+	at, phrase := sourcePhrase(v.low(a))
+	if !a.hasCue(v, kReporting) && at < 0 {
 		return nil, nil
 	}
 	// A claimant is a body, a country, a titled or already met person, or
@@ -697,8 +697,8 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		return nil, nil
 	}
 	// "according to X", "according to a joint advisory from X, Y and Z"
-	if i := strings.Index(v.low(a), "according to "); i >= 0 {
-		from := v.s.Start + i + len("according to ")
+	if at >= 0 {
+		from := v.s.Start + at + len(phrase)
 		w := Span{from, min(v.s.End, from+100)}
 		// The source nearest the phrase and those listed with it; anything
 		// after a comma that ends the list does not belong. The source
@@ -978,6 +978,22 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	}
 	// A government and an organ of the same country in one subject: keep the organ.
 	return dedupeSameCountry(out)
+}
+
+// sourcePhrases name a claim's source after them, as "according to" does.
+var sourcePhrases = []string{"according to ", "based on the findings of ", "based on findings by ", "based on the findings by ",
+	"based on the assessment of ", "based on information from ", "based on intelligence from "}
+
+// sourcePhrase returns where the first source phrase stands in the lower-case
+// sentence low and which it is, or -1.
+func sourcePhrase(low string) (int, string) {
+	best, phrase := -1, ""
+	for _, p := range sourcePhrases {
+		if i := strings.Index(low, p); i >= 0 && (best < 0 || i < best) {
+			best, phrase = i, p
+		}
+	}
+	return best, phrase
 }
 
 // lastPerson returns the person whose last mention before at is the latest,

@@ -115,6 +115,15 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				}
 			}
 		}
+		// "the Czech Republic, whose institutions were hit": a victim
+		// named by what it lost.
+		if rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+60)}); strings.HasPrefix(rest, ", whose ") {
+			for _, c := range v.cues {
+				if c.kind == kTarget && c.Start > m.End && c.Start-m.End <= 50 {
+					victimHead = true
+				}
+			}
+		}
 		if next == "'s" || next == "s" {
 			// "Japan's space agency JAXA", "Tokyo's Narita Airport"
 			after := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
@@ -503,7 +512,7 @@ func (a *analysis) orgs(v *sview) []orgName {
 				}
 			}
 		}
-		if taken(sp) || a.isClaimantName(name) || followedByTitle || v.inClaimant(sp) || a.sourceContext(v, sp) {
+		if taken(sp) || a.isClaimantName(name) && !a.objectOfTarget(v, sp) || followedByTitle || v.inClaimant(sp) || a.sourceContext(v, sp) {
 			i = j - 1
 			continue
 		}
@@ -511,6 +520,20 @@ func (a *analysis) orgs(v *sview) []orgName {
 		i = j - 1
 	}
 	return out
+}
+
+// objectOfTarget reports whether the name at sp is the object of a verb of
+// attack, with at most "the" between: "targeted the Defense Intelligence
+// Agency" makes an intelligence agency a victim, not a sponsor.
+func (a *analysis) objectOfTarget(v *sview, sp Span) bool {
+	for _, c := range v.cues {
+		if c.kind == kTarget && c.End <= sp.Start && sp.Start-c.End <= 5 {
+			if gap := strings.TrimSpace(a.text[c.End:sp.Start]); gap == "" || strings.EqualFold(gap, "the") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (a *analysis) capsHeading(v *sview) bool {
