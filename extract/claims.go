@@ -981,17 +981,26 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 }
 
 // sourcePhrases name a claim's source after them, as "according to" does.
+// All but the first begin with "based on ".
 var sourcePhrases = []string{"according to ", "based on the findings of ", "based on findings by ", "based on the findings by ",
 	"based on the assessment of ", "based on information from ", "based on intelligence from "}
 
 // sourcePhrase returns where the first source phrase stands in the lower-case
-// sentence low and which it is, or -1.
+// sentence low and which it is, or -1. Every sentence is asked, so it looks
+// for the two openings alone and then at what follows them.
 func sourcePhrase(low string) (int, string) {
-	best, phrase := -1, ""
-	for _, p := range sourcePhrases {
-		if i := strings.Index(low, p); i >= 0 && (best < 0 || i < best) {
-			best, phrase = i, p
+	best, phrase := strings.Index(low, sourcePhrases[0]), sourcePhrases[0]
+	for off := 0; ; {
+		i := strings.Index(low[off:], "based on ")
+		if i < 0 || best >= 0 && off+i > best {
+			break
 		}
+		for _, p := range sourcePhrases[1:] {
+			if strings.HasPrefix(low[off+i:], p) {
+				return off + i, p
+			}
+		}
+		off += i + len("based on ")
 	}
 	return best, phrase
 }
@@ -1296,16 +1305,29 @@ func blameAfter(rest string) bool {
 	}
 	// A form of "be", estimative adverbs ("almost certainly", "highly
 	// likely"), then the blame.
-	words := strings.Fields(rest)
-	if len(words) == 0 || !beForms[words[0]] {
+	w, rest := nextWord(rest)
+	if !beForms[w] {
 		return false
 	}
-	k := 1
-	for k < len(words) && k <= 3 && blameAdverbs[words[k]] {
-		k++
+	for k := 0; k < 3; k++ {
+		w, r := nextWord(rest)
+		if !blameAdverbs[w] {
+			break
+		}
+		rest = r
 	}
-	tail := strings.Join(words[k:min(len(words), k+2)], " ")
-	return strings.HasPrefix(tail, "responsible for") || strings.HasPrefix(tail, "behind") || strings.HasPrefix(tail, "to blame")
+	rest = strings.TrimLeft(rest, " ")
+	return strings.HasPrefix(rest, "responsible for") || strings.HasPrefix(rest, "behind") || strings.HasPrefix(rest, "to blame")
+}
+
+// nextWord returns the first space-separated word of s and what follows it.
+func nextWord(s string) (string, string) {
+	s = strings.TrimLeft(s, " ")
+	i := strings.IndexByte(s, ' ')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
 }
 
 var (
