@@ -757,7 +757,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			// North Korean government, the NCSC said") is what is said.
 			inList := false
 			for _, b := range before {
-				if a.afterAttributionCue(v, b.Span) {
+				if a.cueRightBefore(v, b.Span, kAttribution) {
 					continue
 				}
 				for _, c := range after {
@@ -1351,12 +1351,14 @@ func (a *analysis) ownerCountry(v *sview, sp Span) (*country, int) {
 	return nil, 0
 }
 
-// afterAttributionCue reports whether an attribution cue ends right before
-// sp, with at most "the" between: "controlled by [the North Korean
-// government]".
-func (a *analysis) afterAttributionCue(v *sview, sp Span) bool {
+// cueRightBefore reports whether a cue of kind k ends right before sp, with
+// at most "the" between. An attribution cue makes what follows a sponsor
+// ("controlled by [the North Korean government]"); an attack cue makes it
+// a victim, even a name that usually sponsors ("targeted [the Defense
+// Intelligence Agency]").
+func (a *analysis) cueRightBefore(v *sview, sp Span, k kind) bool {
 	for _, c := range v.cues {
-		if c.kind == kAttribution && c.End <= sp.Start && sp.Start-c.End <= 5 {
+		if c.kind == k && c.End <= sp.Start && sp.Start-c.End <= 5 {
 			if gap := strings.TrimSpace(a.text[c.End:sp.Start]); gap == "" || strings.EqualFold(gap, "the") {
 				return true
 			}

@@ -512,7 +512,7 @@ func (a *analysis) orgs(v *sview) []orgName {
 				}
 			}
 		}
-		if taken(sp) || a.isClaimantName(name) && !a.objectOfTarget(v, sp) || followedByTitle || v.inClaimant(sp) || a.sourceContext(v, sp) {
+		if taken(sp) || a.isClaimantName(name) && !a.cueRightBefore(v, sp, kTarget) || followedByTitle || v.inClaimant(sp) || a.sourceContext(v, sp) {
 			i = j - 1
 			continue
 		}
@@ -520,20 +520,6 @@ func (a *analysis) orgs(v *sview) []orgName {
 		i = j - 1
 	}
 	return out
-}
-
-// objectOfTarget reports whether the name at sp is the object of a verb of
-// attack, with at most "the" between: "targeted the Defense Intelligence
-// Agency" makes an intelligence agency a victim, not a sponsor.
-func (a *analysis) objectOfTarget(v *sview, sp Span) bool {
-	for _, c := range v.cues {
-		if c.kind == kTarget && c.End <= sp.Start && sp.Start-c.End <= 5 {
-			if gap := strings.TrimSpace(a.text[c.End:sp.Start]); gap == "" || strings.EqualFold(gap, "the") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (a *analysis) capsHeading(v *sview) bool {
