@@ -687,7 +687,10 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		spans = append(spans, sp)
 	}
 	text := a.text
-	at, phrase := sourcePhrase(v.low(a))
+	at, phrase := -1, ""
+	if a.hasCue(v, kSource) {
+		at, phrase = sourcePhrase(v.low(a))
+	}
 	if !a.hasCue(v, kReporting) && at < 0 {
 		return nil, nil
 	}
@@ -986,8 +989,8 @@ var sourcePhrases = []string{"according to ", "based on the findings of ", "base
 	"based on the assessment of ", "based on information from ", "based on intelligence from "}
 
 // sourcePhrase returns where the first source phrase stands in the lower-case
-// sentence low and which it is, or -1. Every sentence is asked, so it looks
-// for the two openings alone and then at what follows them.
+// sentence low and which it is, or -1. It looks for the two openings alone
+// and then at what follows them.
 func sourcePhrase(low string) (int, string) {
 	best, phrase := strings.Index(low, sourcePhrases[0]), sourcePhrases[0]
 	for off := 0; ; {

@@ -33,6 +33,7 @@ const (
 	kTitle                       // a person's title ("Secretary", "spokesperson")
 	kMalWord                     // a word for malware ("backdoor", "wiper")
 	kClientApp                   // a client application a document or page exploits ("Internet Explorer")
+	kSource                      // a phrase that names a claim's source after it ("according to")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -285,6 +286,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range subjectConcurCues {
 		add(w, entry{kind: kConcur})
+	}
+	for _, w := range sourcePhrases {
+		add(strings.TrimSpace(w), entry{kind: kSource})
 	}
 	for _, w := range introducers {
 		add(strings.TrimSpace(w), entry{kind: kIntro})

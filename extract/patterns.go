@@ -49,41 +49,29 @@ var codePrefixes = []struct {
 // findCodeNames finds vendor code names by their shape.
 func findCodeNames(text string) []mention {
 	var out []mention
-	for _, k := range codeFinder.present(text) {
+	codeFinder.each(text, func(k, s int) int {
 		cp := &codePrefixes[k]
-		for off := 0; ; {
-			i := strings.Index(text[off:], cp.prefix)
-			if i < 0 {
-				break
-			}
-			s := off + i
-			off = s + len(cp.prefix)
-			if s > 0 && isWordByte(text[s-1]) {
-				continue
-			}
-			j := off
-			if j < len(text) && cp.sep != "" && strings.IndexByte(cp.sep, text[j]) >= 0 {
-				j++
-			}
-			k := j
-			for k < len(text) && text[k] >= '0' && text[k] <= '9' {
-				k++
-			}
-			n := k - j
-			if n < cp.minDig || n > cp.maxDig {
-				continue
-			}
-			if k < len(text) && (isWordByte(text[k]) || text[k] == '-' && k+1 < len(text) && isWordByte(text[k+1])) {
-				continue
-			}
-			if cp.prefix == "APT" && strings.HasPrefix(text[off:], "-C-") {
-				continue
-			}
-			name := cp.canonic + text[j:k]
-			out = append(out, mention{Span: Span{s, k}, kind: kGroup, ref: -1, name: name})
-			off = k
+		off := s + len(cp.prefix)
+		j := off
+		if j < len(text) && cp.sep != "" && strings.IndexByte(cp.sep, text[j]) >= 0 {
+			j++
 		}
-	}
+		e := j
+		for e < len(text) && text[e] >= '0' && text[e] <= '9' {
+			e++
+		}
+		if n := e - j; n < cp.minDig || n > cp.maxDig {
+			return -1
+		}
+		if e < len(text) && (isWordByte(text[e]) || text[e] == '-' && e+1 < len(text) && isWordByte(text[e+1])) {
+			return -1
+		}
+		if cp.prefix == "APT" && strings.HasPrefix(text[off:], "-C-") {
+			return -1
+		}
+		out = append(out, mention{Span: Span{s, e}, kind: kGroup, ref: -1, name: cp.canonic + text[j:e]})
+		return e
+	})
 	return out
 }
 
@@ -94,9 +82,10 @@ var codeFinder = newPrefixSet(func() (ps []string) {
 	return ps
 }())
 
-// prefixSet tells which of a list of prefixes start a word somewhere in a
-// text, in one pass: the rules above then look for just those, each with a
-// strings.Index loop, instead of one loop over the whole text per prefix.
+// prefixSet finds where the prefixes of a list start words, for rules that
+// look at what follows each. Every prefix begins with a capital, so one pass
+// that visits the capitals alone, found eight bytes at a time, stands for a
+// strings.Index loop over the whole text per prefix.
 type prefixSet struct {
 	prefixes []string
 	first    [26][]int // capital - 'A' -> the prefixes that begin with it
@@ -105,24 +94,30 @@ type prefixSet struct {
 func newPrefixSet(prefixes []string) *prefixSet {
 	x := &prefixSet{prefixes: prefixes}
 	for k, p := range prefixes {
-		if p[0] < 'A' || p[0] > 'Z' {
-			panic("prefixSet: " + p + " does not begin with a capital")
+		if p[0] < 'A' || p[0] > 'Z' || len(prefixes) > 64 {
+			panic("prefixSet: " + p + " does not begin with a capital, or the list is too long")
 		}
 		x.first[p[0]-'A'] = append(x.first[p[0]-'A'], k)
 	}
 	return x
 }
 
-// present returns, in list order, the prefixes that occur in text at the
-// start of a word. Every prefix begins with a capital letter, so it visits
-// the capitals alone, found eight bytes at a time.
-func (x *prefixSet) present(text string) []int {
-	var found uint64 // bit k: prefix k seen (lists are short)
+// each calls fn(k, s) for each place s where prefix k starts a word, in
+// order of s and, at one place, of the list. fn returns the end of what it
+// took there, or -1; prefix k is looked for again after that, or after the
+// prefix itself, as a strings.Index loop for it would.
+func (x *prefixSet) each(text string, fn func(k, s int) int) {
+	var resume [64]int // per prefix (lists are short)
 	try := func(s int) {
 		if c := text[s]; c >= 'A' && c <= 'Z' && (s == 0 || !isWordByte(text[s-1])) {
 			for _, k := range x.first[c-'A'] {
-				if strings.HasPrefix(text[s:], x.prefixes[k]) {
-					found |= 1 << k
+				p := x.prefixes[k]
+				if s < resume[k] || !strings.HasPrefix(text[s:], p) {
+					continue
+				}
+				resume[k] = s + len(p)
+				if e := fn(k, s); e >= 0 {
+					resume[k] = e
 				}
 			}
 		}
@@ -136,13 +131,6 @@ func (x *prefixSet) present(text string) []int {
 	for ; i < len(text); i++ {
 		try(i)
 	}
-	var out []int
-	for k := range x.prefixes {
-		if found&(1<<k) != 0 {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // animalSuffixes end vendor names for groups: Microsoft's weather, CrowdStrike's animals.
@@ -309,33 +297,23 @@ var colourPrefixes = []string{"BRONZE ", "GOLD ", "IRON ", "TIN ", "COBALT ", "N
 // may not know yet.
 func findColourNames(text string) []mention {
 	var out []mention
-	for _, k := range colourFinder.present(text) {
+	colourFinder.each(text, func(k, s int) int {
 		p := colourPrefixes[k]
-		for off := 0; ; {
-			i := strings.Index(text[off:], p)
-			if i < 0 {
-				break
-			}
-			s := off + i
-			off = s + len(p)
-			if s > 0 && isWordByte(text[s-1]) {
-				continue
-			}
-			j := off
-			for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || p == "Earth " && j > off && text[j] >= 'a' && text[j] <= 'z') {
-				j++
-			}
-			// Secureworks names are all capitals, Trend Micro's capitalised.
-			if j-off < 3 || j < len(text) && isWordByte(text[j]) {
-				continue
-			}
-			if p != "Earth " && strings.ToUpper(text[off:j]) != text[off:j] {
-				continue
-			}
-			out = append(out, mention{Span: Span{s, j}, kind: kGroup, ref: -1, name: text[s:j]})
-			off = j
+		off := s + len(p)
+		j := off
+		for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || p == "Earth " && j > off && text[j] >= 'a' && text[j] <= 'z') {
+			j++
 		}
-	}
+		// Secureworks names are all capitals, Trend Micro's capitalised.
+		if j-off < 3 || j < len(text) && isWordByte(text[j]) {
+			return -1
+		}
+		if p != "Earth " && strings.ToUpper(text[off:j]) != text[off:j] {
+			return -1
+		}
+		out = append(out, mention{Span: Span{s, j}, kind: kGroup, ref: -1, name: text[s:j]})
+		return j
+	})
 	return out
 }
 
