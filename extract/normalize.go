@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // Normalize returns the text every later stage works on, and whose byte
@@ -43,7 +45,7 @@ func Normalize(s string) string {
 		// the single spaces between its words, which nothing would change.
 		if isPrintASCII(c) {
 			j := i + 1
-			for j+8 <= len(s) && plainASCII8(load64(s, j)) {
+			for j+8 <= len(s) && plainASCII8(swar.Load(s, j)) {
 				j += 8
 			}
 			for j < len(s) {
@@ -126,11 +128,10 @@ func Normalize(s string) string {
 // plainASCII8 reports whether the eight bytes of x would pass the fast
 // path one by one: printable ASCII or single spaces, not ending in a space.
 func plainASCII8(x uint64) bool {
-	const ones = 0x0101010101010101
-	if x&highBits != 0 || (x+ones*(0x80-0x20))&highBits != highBits || (x+ones*(0x80-0x7f))&highBits != 0 {
+	if x&swar.High != 0 || swar.Between(x, ' ', '~') != swar.High {
 		return false // not all from ' ' to '~'
 	}
-	sp := ^(x + ones*(0x80-0x21)) & highBits // the spaces
+	sp := swar.Between(x, ' ', ' ') // the spaces
 	return sp&(sp>>8) == 0 && sp>>56 == 0
 }
 

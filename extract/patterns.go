@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // normName folds a group name for lookup: lower case, without spaces,
@@ -124,7 +126,7 @@ func (x *prefixSet) each(text string, fn func(k, s int) int) {
 	}
 	i := 0
 	for ; i+8 <= len(text); i += 8 {
-		for up := upper64(load64(text, i)); up != 0; up &= up - 1 {
+		for up := swar.Upper(swar.Load(text, i)); up != 0; up &= up - 1 {
 			try(i + bits.TrailingZeros64(up)/8)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // mention is a span of the text that names something or carries a cue.
@@ -218,6 +220,12 @@ func tokenize(text string, s Span, buf []token) []token {
 		}
 		j := i + n
 		for j < s.End {
+			if j+8 <= s.End {
+				if k := swar.Leading(swar.Alnum(swar.Load(text, j))); k > 0 {
+					j += k
+					continue
+				}
+			}
 			c := text[j]
 			if c >= utf8.RuneSelf {
 				r, n := utf8.DecodeRuneInString(text[j:])

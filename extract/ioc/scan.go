@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // Byte classes.
@@ -136,8 +138,15 @@ func (s *scanner) run() {
 			i++
 			continue
 		}
-		// A word: a run of letters and digits.
+		// A word: a run of letters and digits, eight bytes at a time.
 		j := i + 1
+		for j+8 <= n {
+			k := swar.Leading(swar.Alnum(swar.Load(t, j)))
+			j += k
+			if k < 8 {
+				break
+			}
+		}
 		for j < n && cls[t[j]]&cAlnum != 0 {
 			j++
 		}

@@ -1,0 +1,50 @@
+// Package swar reads text eight bytes at a time, in one 64-bit word, for
+// the passes over whole texts that ask the same of every byte.
+package swar
+
+import "math/bits"
+
+// High holds the high bit of each byte; a mask marks a byte with it.
+const High = 0x8080808080808080
+
+const ones = 0x0101010101010101
+
+// Load reads s[i:i+8] as a little-endian word: byte i is the lowest.
+func Load(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// Between marks each byte of x from lo to hi (both below 0x80). Adding
+// 0x80-lo sets a byte's high bit when it is at least lo, adding 0x7f-hi when
+// it is above hi; with high bits cleared first no byte carries into the
+// next. Bytes of 0x80 and above are taken for their low seven bits, and so
+// may be marked: callers clear them (see ASCII) or check the byte.
+func Between(x uint64, lo, hi byte) uint64 {
+	x &^= High
+	ge := x + ones*uint64(0x80-lo)
+	gt := x + ones*uint64(0x7f-hi)
+	return ge &^ gt & High
+}
+
+// ASCII marks the bytes of x below 0x80.
+func ASCII(x uint64) uint64 { return ^x & High }
+
+// Upper marks the bytes of x from 'A' to 'Z'.
+func Upper(x uint64) uint64 { return Between(x, 'A', 'Z') & ASCII(x) }
+
+// Lower lower-cases the ASCII letters of x and leaves every other byte.
+func Lower(x uint64) uint64 { return x | Upper(x)>>2 }
+
+// Alnum marks the ASCII letters and digits of x.
+func Alnum(x uint64) uint64 {
+	return (Between(x, '0', '9') | Between(x, 'A', 'Z') | Between(x, 'a', 'z')) & ASCII(x)
+}
+
+// Leading returns how many bytes of x, from the lowest, mask marks in a
+// row: 8 when it marks them all.
+func Leading(mask uint64) int { return bits.TrailingZeros64(^mask&High) / 8 }
+
+// Index returns the position of the lowest byte mask marks, or 8.
+func Index(mask uint64) int { return bits.TrailingZeros64(mask&High) / 8 }
