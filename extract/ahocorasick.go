@@ -1,6 +1,10 @@
 package extract
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
+)
 
 // matcher is an Aho-Corasick automaton over bytes, compiled to a full
 // transition table on a reduced alphabet. Matching folds ASCII case, so
@@ -569,15 +573,7 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 			// A pattern that starts here and ends on a word boundary holds
 			// the whole ASCII word, so one look-up of the word finds the
 			// node a trie walk would reach at its end.
-			q, h, head := p, uint64(wordSeed), uint64(0)
-			for q < len(text) && text[q] < 0x80 && asciiAlnum[text[q]] {
-				c := uint64(lowerByte(text[q]))
-				h = (h ^ c) * wordPrime
-				if q-p < 8 {
-					head |= c << (8 * (q - p))
-				}
-				q++
-			}
+			q, h, head := scanWord(text, p)
 			if s := t.words.node(h, head, text[p:q]); s >= 0 {
 				m.walk(text, s, p, q-1, fn)
 			}
@@ -650,17 +646,50 @@ const (
 	wordPrime = 1099511628211
 )
 
-// wordKey returns the hash of the lower case of w and its first eight bytes
-// in lower case, packed as the scan packs them.
-func wordKey(w string) (h, head uint64) {
-	h = wordSeed
-	for i := 0; i < len(w); i++ {
-		c := uint64(lowerByte(w[i]))
-		h = (h ^ c) * wordPrime
-		if i < 8 {
-			head |= c << (8 * i)
+// scanWord reads the run of ASCII letters and digits at p, eight bytes at a
+// time. It returns its end, a hash of its lower case taken a word at a time,
+// and its first eight bytes in lower case, little-endian and zero-padded.
+func scanWord(text string, p int) (q int, h, head uint64) {
+	q, h = p, wordSeed
+	for {
+		var x uint64
+		k := 0
+		if q+8 <= len(text) {
+			x = swar.Load(text, q)
+			k = swar.Leading(swar.Alnum(x))
+		} else {
+			for q+k < len(text) && text[q+k] < 0x80 && asciiAlnum[text[q+k]] {
+				x |= uint64(text[q+k]) << (8 * k)
+				k++
+			}
+		}
+		if k == 0 {
+			break
+		}
+		x = swar.Lower(x)
+		if k < 8 {
+			x &= 1<<(8*k) - 1
+		}
+		if q == p {
+			head = x
+		}
+		h = (h ^ x) * wordPrime
+		q += k
+		if k < 8 {
+			break
 		}
 	}
+	// The multiply carries only upwards: mix the high bits into the low
+	// ones, which pick the slot.
+	h ^= h >> 32
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 29
+	return q, h, head
+}
+
+// wordKey returns what scanWord returns for the word w.
+func wordKey(w string) (h, head uint64) {
+	_, h, head = scanWord(w, 0)
 	return h, head
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
@@ -57,6 +59,17 @@ func TestPlainASCII8(t *testing.T) {
 		}
 		if got := plainASCII8(swar.Load(s, 0)); got != plain {
 			t.Fatalf("plainASCII8(%q) = %v, want %v", s, got, plain)
+		}
+	}
+}
+
+// TestIsNFC checks the run-by-run NFC test against the norm package's own.
+func TestIsNFC(t *testing.T) {
+	texts := append(tramTexts(t), "", "plain", "café", "cafe\u0301", "e\u0301", "\u0301start", "A\u030a and Å",
+		"x <\u0338 y", "한국어", "\u1100\u1161 jamo", "Ω ohm \u2126", "quote ’s", "fi ligature \ufb01", "a\u0328\u0301 b")
+	for _, s := range texts {
+		if got, want := isNFC(s), norm.NFC.IsNormalString(s); got != want {
+			t.Errorf("isNFC(%.40q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -19,7 +19,7 @@ func Normalize(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if !isASCII(s) {
+	if !isNFC(s) {
 		s = norm.NFC.String(s)
 	}
 	var b strings.Builder
@@ -138,11 +138,29 @@ func plainASCII8(x uint64) bool {
 // isPrintASCII reports whether c is printable ASCII other than space.
 func isPrintASCII(c byte) bool { return c > ' ' && c < 0x7f }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+// isNFC reports whether s is in Unicode NFC. ASCII is, and an ASCII
+// character neither reorders nor composes with a character before it, so
+// only each run of other characters needs a check, with the character
+// before it (which a combining mark may compose with). The ASCII between is
+// skipped eight bytes at a time.
+func isNFC(s string) bool {
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && swar.Load(s, i)&swar.High == 0 {
+			i += 8
+			continue
+		}
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			j++
+		}
+		if !norm.NFC.IsNormalString(s[max(0, i-1):j]) {
 			return false
 		}
+		i = j
 	}
 	return true
 }
