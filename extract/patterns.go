@@ -25,13 +25,15 @@ func normName(s string) string {
 
 // codePrefixes introduce vendor code names: APT41, UNC2452, TA505, FIN7,
 // DEV-0537, Storm-0558, TEMP.Veles, and "Advanced Persistent Threat 40".
-var codePrefixes = []struct {
+type codePrefix struct {
 	prefix  string
 	sep     string // separators allowed between prefix and number
 	minDig  int
 	maxDig  int
 	canonic string // the prefix as written in canonical names
-}{
+}
+
+var codePrefixes = []codePrefix{
 	{"APT", " -", 1, 3, "APT"},
 	{"UNC", " -", 3, 5, "UNC"},
 	{"TA", "", 3, 4, "TA"},
@@ -48,40 +50,58 @@ var codePrefixes = []struct {
 	{"SectorA", "", 2, 2, "SectorA"},
 }
 
-// findCodeNames finds vendor code names by their shape.
-func findCodeNames(text string) []mention {
-	var out []mention
-	codeFinder.each(text, func(k, s int) int {
-		cp := &codePrefixes[k]
-		off := s + len(cp.prefix)
-		j := off
-		if j < len(text) && cp.sep != "" && strings.IndexByte(cp.sep, text[j]) >= 0 {
-			j++
-		}
-		e := j
-		for e < len(text) && text[e] >= '0' && text[e] <= '9' {
-			e++
-		}
-		if n := e - j; n < cp.minDig || n > cp.maxDig {
-			return -1
-		}
-		if e < len(text) && (isWordByte(text[e]) || text[e] == '-' && e+1 < len(text) && isWordByte(text[e+1])) {
-			return -1
-		}
-		if cp.prefix == "APT" && strings.HasPrefix(text[off:], "-C-") {
-			return -1
-		}
-		out = append(out, mention{Span: Span{s, e}, kind: kGroup, ref: -1, name: cp.canonic + text[j:e]})
-		return e
-	})
-	return out
+// codeName reads a vendor code name whose prefix cp starts at s, and
+// returns it with its end, or false.
+func codeName(text string, cp *codePrefix, s int) (mention, bool) {
+	off := s + len(cp.prefix)
+	j := off
+	if j < len(text) && cp.sep != "" && strings.IndexByte(cp.sep, text[j]) >= 0 {
+		j++
+	}
+	e := j
+	for e < len(text) && text[e] >= '0' && text[e] <= '9' {
+		e++
+	}
+	if n := e - j; n < cp.minDig || n > cp.maxDig {
+		return mention{}, false
+	}
+	if e < len(text) && (isWordByte(text[e]) || text[e] == '-' && e+1 < len(text) && isWordByte(text[e+1])) {
+		return mention{}, false
+	}
+	if cp.prefix == "APT" && strings.HasPrefix(text[off:], "-C-") {
+		return mention{}, false
+	}
+	return mention{Span: Span{s, e}, kind: kGroup, ref: -1, name: cp.canonic + text[j:e]}, true
 }
 
-var codeFinder = newPrefixSet(func() (ps []string) {
+// findShapedNames finds the names that vendors give by shape: code names
+// (APT41, UNC2452, Storm-0558) and colour or "Earth" names (BRONZE BUTLER,
+// Earth Lusca), in one pass over the capitals that start words.
+func findShapedNames(text string) (codes, colours []mention) {
+	shapeFinder.each(text, func(k, s int) int {
+		if k < len(codePrefixes) {
+			m, ok := codeName(text, &codePrefixes[k], s)
+			if !ok {
+				return -1
+			}
+			codes = append(codes, m)
+			return m.End
+		}
+		m, ok := colourName(text, colourPrefixes[k-len(codePrefixes)], s)
+		if !ok {
+			return -1
+		}
+		colours = append(colours, m)
+		return m.End
+	})
+	return codes, colours
+}
+
+var shapeFinder = newPrefixSet(func() (ps []string) {
 	for _, cp := range codePrefixes {
 		ps = append(ps, cp.prefix)
 	}
-	return ps
+	return append(ps, colourPrefixes...)
 }())
 
 // prefixSet finds where the prefixes of a list start words, for rules that
@@ -295,28 +315,20 @@ func readNames(seg string, i int) []Span {
 // TWILIGHT"); "Earth" starts Trend Micro's ("Earth Lusca").
 var colourPrefixes = []string{"BRONZE ", "GOLD ", "IRON ", "TIN ", "COBALT ", "NICKEL ", "ZINC ", "COPPER ", "PLATINUM ", "ALUMINUM ", "Earth "}
 
-// findColourNames finds names of those two shapes, which the reference data
-// may not know yet.
-func findColourNames(text string) []mention {
-	var out []mention
-	colourFinder.each(text, func(k, s int) int {
-		p := colourPrefixes[k]
-		off := s + len(p)
-		j := off
-		for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || p == "Earth " && j > off && text[j] >= 'a' && text[j] <= 'z') {
-			j++
-		}
-		// Secureworks names are all capitals, Trend Micro's capitalised.
-		if j-off < 3 || j < len(text) && isWordByte(text[j]) {
-			return -1
-		}
-		if p != "Earth " && strings.ToUpper(text[off:j]) != text[off:j] {
-			return -1
-		}
-		out = append(out, mention{Span: Span{s, j}, kind: kGroup, ref: -1, name: text[s:j]})
-		return j
-	})
-	return out
+// colourName reads a name of those two shapes, which the reference data may
+// not know yet, whose prefix p starts at s, or returns false.
+func colourName(text, p string, s int) (mention, bool) {
+	off := s + len(p)
+	j := off
+	for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || p == "Earth " && j > off && text[j] >= 'a' && text[j] <= 'z') {
+		j++
+	}
+	// Secureworks names are all capitals, Trend Micro's capitalised.
+	if j-off < 3 || j < len(text) && isWordByte(text[j]) {
+		return mention{}, false
+	}
+	if p != "Earth " && strings.ToUpper(text[off:j]) != text[off:j] {
+		return mention{}, false
+	}
+	return mention{Span: Span{s, j}, kind: kGroup, ref: -1, name: text[s:j]}, true
 }
-
-var colourFinder = newPrefixSet(colourPrefixes)

@@ -221,8 +221,10 @@ func tokenize(text string, s Span, buf []token) []token {
 		j := i + n
 		for j < s.End {
 			if j+8 <= s.End {
-				if k := swar.Leading(swar.Alnum(swar.Load(text, j))); k > 0 {
-					j += k
+				// Letters and digits eight at a time; after fewer than
+				// eight, text[j] is neither.
+				k := swar.Leading(swar.Alnum(swar.Load(text, j)))
+				if j += k; k == 8 {
 					continue
 				}
 			}

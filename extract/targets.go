@@ -633,7 +633,7 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 			}
 		}
 		// "the German rail operator Deutsche Bahn": a company, not a person.
-		if titleEnd < 0 && i > 0 && companyHeads[toks[i-1].text] {
+		if titleEnd < 0 && i > 0 && isCompanyHead(toks[i-1].text) {
 			i = j - 1
 			continue
 		}
@@ -1005,12 +1005,18 @@ func (a *analysis) namedAfterVictimNoun(v *sview, found []orgName) []orgName {
 	return out
 }
 
-// companyHeads end a description set before a company's name: "the
-// shipping company FedEx", "the drug maker Merck".
-var companyHeads = map[string]bool{"firm": true, "company": true, "maker": true, "carmaker": true, "automaker": true,
-	"drugmaker": true, "operator": true, "giant": true, "conglomerate": true, "provider": true, "insurer": true,
-	"retailer": true, "manufacturer": true, "airline": true, "utility": true, "producer": true, "supplier": true,
-	"broadcaster": true, "newspaper": true, "chain": true, "lender": true, "shipper": true, "carrier": true}
+// isCompanyHead reports whether w ends a description set before a
+// company's name: "the shipping company FedEx", "the drug maker Merck". A
+// switch: it is asked of every word of sentences about attacks.
+func isCompanyHead(w string) bool {
+	switch w {
+	case "firm", "company", "maker", "carmaker", "automaker", "drugmaker", "operator", "giant", "conglomerate",
+		"provider", "insurer", "retailer", "manufacturer", "airline", "utility", "producer", "supplier",
+		"broadcaster", "newspaper", "chain", "lender", "shipper", "carrier":
+		return true
+	}
+	return false
+}
 
 // sourceModifiers before a company head make it a source, not a victim:
 // "the security firm", "the research company".
@@ -1027,7 +1033,7 @@ func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
 	var out []orgName
 	for i := 1; i+1 < len(toks); i++ {
 		head := toks[i].text
-		if !companyHeads[head] && !(head == "group" && businessWords[strings.ToLower(toks[i-1].text)]) || sourceModifiers[strings.ToLower(toks[i-1].text)] {
+		if !isCompanyHead(head) && !(head == "group" && businessWords[strings.ToLower(toks[i-1].text)]) || sourceModifiers[strings.ToLower(toks[i-1].text)] {
 			continue
 		}
 		j := i + 1

@@ -37,9 +37,16 @@ func Upper(x uint64) uint64 { return Between(x, 'A', 'Z') & ASCII(x) }
 // Lower lower-cases the ASCII letters of x and leaves every other byte.
 func Lower(x uint64) uint64 { return x | Upper(x)>>2 }
 
-// Alnum marks the ASCII letters and digits of x.
+// Alnum marks the ASCII letters and digits of x. Setting bit 5 of every
+// byte folds the capitals onto the small letters and makes no other byte a
+// letter, so two ranges cover all three; written out, it stays small enough
+// to be inlined.
 func Alnum(x uint64) uint64 {
-	return (Between(x, '0', '9') | Between(x, 'A', 'Z') | Between(x, 'a', 'z')) & ASCII(x)
+	y := x &^ High
+	l := y | ones*0x20
+	letter := (l + ones*(0x80-'a')) &^ (l + ones*(0x7f-'z'))
+	digit := (y + ones*(0x80-'0')) &^ (y + ones*(0x7f-'9'))
+	return (letter | digit) &^ x & High
 }
 
 // Leading returns how many bytes of x, from the lowest, mask marks in a
