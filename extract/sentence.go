@@ -2,6 +2,8 @@ package extract
 
 import (
 	"strings"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // Span is a half-open byte range [Start, End) of the normalised text.
@@ -69,6 +71,13 @@ func splitSentences(text string) []sentence {
 	for i := 0; i < len(text); i++ {
 		// Inside a sentence only line breaks and stops matter: skip to one.
 		if start >= 0 {
+			for i+8 <= len(text) {
+				x := swar.Load(text, i)
+				k := swar.Index(swar.Eq(x, '\n') | swar.Eq(x, '.') | swar.Eq(x, '!') | swar.Eq(x, '?'))
+				if i += k; k < 8 {
+					break
+				}
+			}
 			for i < len(text) && !sentenceBytes[text[i]] {
 				i++
 			}

@@ -49,6 +49,14 @@ func Alnum(x uint64) uint64 {
 	return (letter | digit) &^ x & High
 }
 
+// Eq marks the bytes of x equal to b. Only its lowest mark is sure: a borrow
+// from a byte that equals b may mark the byte above it too, so callers take
+// Index of it, or of several such masks joined.
+func Eq(x uint64, b byte) uint64 {
+	v := x ^ ones*uint64(b)
+	return (v - ones) &^ v & High
+}
+
 // Leading returns how many bytes of x, from the lowest, mask marks in a
 // row: 8 when it marks them all.
 func Leading(mask uint64) int { return bits.TrailingZeros64(^mask&High) / 8 }

@@ -8,7 +8,7 @@ import (
 // TestAgainstBytes checks each word operation against its byte-by-byte
 // meaning, over words drawn from the bytes at the edges of each range.
 func TestAgainstBytes(t *testing.T) {
-	edges := []byte{0, 0x1f, ' ', '!', '/', '0', '5', '9', ':', '@', 'A', 'M', 'Z', '[', '`', 'a', 'z', '{', '~', 0x7f,
+	edges := []byte{0, '\n', '.', 0x1f, ' ', '!', '/', '0', '5', '9', ':', '@', 'A', 'M', 'Z', '[', '`', 'a', 'z', '{', '~', 0x7f,
 		0x80, 0xb0, 0xc1, 0xda, 0xe1, 0xfa, 0xff}
 	r := rand.New(rand.NewSource(2))
 	for n := 0; n < 200000; n++ {
@@ -37,6 +37,17 @@ func TestAgainstBytes(t *testing.T) {
 		}
 		if got := Lower(x); got != lower {
 			t.Fatalf("Lower(%q) = %#x, want %#x", b, got, lower)
+		}
+		for _, c := range []byte{'.', '\n', 0, 0xff} {
+			want := 8
+			for i := 7; i >= 0; i-- {
+				if b[i] == c {
+					want = i
+				}
+			}
+			if got := Index(Eq(x, c)); got != want {
+				t.Fatalf("Index(Eq(%q, %q)) = %d, want %d", b, c, got, want)
+			}
 		}
 		lead := 0
 		for lead < 8 && alnum&(0x80<<(8*lead)) != 0 {
