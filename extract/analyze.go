@@ -1098,7 +1098,15 @@ func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
 // "the Windows malware" or "the Python tool" names a platform.
 func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 	toks := v.tokens(a)
-	for n := 1; n < len(toks); n++ {
+	// The malware words are dictionary cues: visit their tokens alone.
+	for _, c := range v.cues {
+		if c.kind != kMalWord {
+			continue
+		}
+		n := sort.Search(len(toks), func(i int) bool { return toks[i].Start >= c.Start })
+		if n == 0 || n == len(toks) || toks[n].Span != c.Span {
+			continue
+		}
 		noun := toks[n].text
 		if !malwareWordSet[noun] {
 			continue

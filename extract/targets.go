@@ -539,13 +539,20 @@ func (a *analysis) isClaimantName(name string) bool {
 			return true
 		}
 	}
-	for _, b := range bodies {
-		if strings.ToLower(b.Name) == l {
-			return true
-		}
+	if bodyNames[l] {
+		return true
 	}
 	return strings.Contains(l, "department of justice") || strings.Contains(l, "district of") || strings.Contains(l, "attorney")
 }
+
+// bodyNames holds the names of the known bodies in lower case.
+var bodyNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, b := range bodies {
+		m[strings.ToLower(b.Name)] = true
+	}
+	return m
+}()
 
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
