@@ -989,11 +989,12 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			a.addUse(v, groups, kTechnique, int(m.ref), m)
 		}
 	}
-	for _, c := range v.cues {
-		_ = c
-	}
-	for _, m := range a.techCues(v) {
-		a.addUse(v, groups, kTechnique, int(m.ref), m)
+	// Phrases that describe a technique (range reads v.ents once, so what
+	// addUse appends is not visited).
+	for _, m := range v.ents {
+		if m.kind == kTechCue {
+			a.addUse(v, groups, kTechnique, int(m.ref), m)
+		}
 	}
 	a.newSoftware(v, groups)
 	// A CVE in a client application is exploitation for client execution.
@@ -1249,18 +1250,8 @@ func (a *analysis) addUseID(v *sview, groups []*group, id string, m mention) {
 	}
 }
 
-// techCues returns the technique phrases of a sentence. They are matched as
-// entities would be but may overlap other names.
-func (a *analysis) techCues(v *sview) []mention {
-	var out []mention
-	for _, m := range v.ents {
-		if m.kind == kTechCue {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
+// addUse records that the groups of the sentence, else the group in focus,
+// use the software or technique ref (of kind k) that m names.
 func (a *analysis) addUse(v *sview, groups []*group, k kind, ref int, m mention) {
 	if ref < 0 {
 		return

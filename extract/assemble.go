@@ -59,7 +59,10 @@ func hasEvidence(ev []stix.Evidence, e stix.Evidence) bool {
 }
 
 func (b *builder) ev(spans []Span) []stix.Evidence {
-	var out []stix.Evidence
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]stix.Evidence, 0, min(len(spans), maxEvidence))
 	for _, s := range spans {
 		if len(out) == maxEvidence {
 			break

@@ -114,6 +114,7 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 		}
 		return ents[i].End > ents[j].End
 	})
+	entities = make([]mention, 0, len(ents))
 	end := -1
 	for _, r := range ents {
 		if r.Start < end {
