@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -66,10 +67,25 @@ func TestPlainASCII8(t *testing.T) {
 // TestIsNFC checks the run-by-run NFC test against the norm package's own.
 func TestIsNFC(t *testing.T) {
 	texts := append(tramTexts(t), "", "plain", "café", "cafe\u0301", "e\u0301", "\u0301start", "A\u030a and Å",
-		"x <\u0338 y", "한국어", "\u1100\u1161 jamo", "Ω ohm \u2126", "quote ’s", "fi ligature \ufb01", "a\u0328\u0301 b")
+		"x <\u0338 y", "한국어", "\u1100\u1161 jamo", "Ω ohm \u2126", "quote ’s", "fi ligature \ufb01", "a\u0328\u0301 b",
+		"é\u0301", "Й and И\u0306", "greek \u0374 sign", "en\u2000quad", "“quoted” — dash…", "中文\u0301", "ß\u0301")
 	for _, s := range texts {
 		if got, want := isNFC(s), norm.NFC.IsNormalString(s); got != want {
 			t.Errorf("isNFC(%.40q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestStableRunes checks, for every rune stableRune lets pass, that NFC
+// keeps it after a letter and that it is no combining mark.
+func TestStableRunes(t *testing.T) {
+	for r := rune(0x80); r < 0xa000; r++ {
+		if !stableRune(r) || !utf8.ValidRune(r) {
+			continue
+		}
+		s := "a" + string(r) + "b"
+		if !norm.NFC.IsNormalString(s) || norm.NFC.PropertiesString(string(r)).CCC() != 0 {
+			t.Errorf("U+%04X is not stable under NFC", r)
 		}
 	}
 }
