@@ -4,8 +4,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -175,20 +173,6 @@ func TestPhraseHits(t *testing.T) {
 				t.Errorf("exact %v, %q (-loops +hits):\n%s", exact, text, diff)
 			}
 		}
-	}
-}
-
-// TestLowerToASCII checks the premise of analysis.foldIsLower: 'İ' and the
-// Kelvin sign are the only characters beyond ASCII that lower-case to ASCII.
-func TestLowerToASCII(t *testing.T) {
-	var got []rune
-	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
-		if l := unicode.ToLower(r); l < utf8.RuneSelf {
-			got = append(got, r)
-		}
-	}
-	if diff := cmp.Diff([]rune{'\u0130', '\u212a'}, got); diff != "" {
-		t.Errorf("characters that lower-case to ASCII (-want +got):\n%s", diff)
 	}
 }
 

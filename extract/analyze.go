@@ -95,10 +95,6 @@ type analysis struct {
 	docRef *aptgraph.Document
 	text   string
 	sents  []sentence
-	// foldIsLower: no character of the text lower-cases to ASCII but ASCII
-	// letters ('İ' and the Kelvin sign do), so a search for lower-case ASCII
-	// words that folds ASCII case finds what one in the lower-cased text does.
-	foldIsLower bool
 	// lower is the text in lower case. With lowerAligned, lower-casing kept
 	// every character's length, so lower[s:e] is the lower case of text[s:e].
 	lower        string
@@ -185,7 +181,6 @@ func (a *analysis) run() {
 	extra = append(extra, definedAcronyms(a.text, a.ents)...)
 	a.ents = mergeMentions(a.ents, extra)
 	a.sents = splitSentences(a.text)
-	a.foldIsLower = !strings.ContainsRune(a.text, '\u0130') && !strings.ContainsRune(a.text, '\u212a')
 	a.groups = map[string]*group{}
 	a.sponsors = map[string]*sponsor{}
 	a.parties = map[string]*party{}

@@ -33,6 +33,7 @@ const (
 	kTitle                       // a person's title ("Secretary", "spokesperson")
 	kMalWord                     // a word for malware ("backdoor", "wiper")
 	kClientApp                   // a client application a document or page exploits ("Internet Explorer")
+	kListWord                    // a word that announces a list of people ("defendants", "charged")
 	kSource                      // a phrase that names a claim's source after it ("according to")
 )
 
@@ -286,6 +287,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range subjectConcurCues {
 		add(w, entry{kind: kConcur})
+	}
+	for _, w := range listWords {
+		add(w, entry{kind: kListWord})
 	}
 	for _, w := range sourcePhrases {
 		add(strings.TrimSpace(w), entry{kind: kSource})

@@ -760,18 +760,8 @@ var listWords = []string{"defendants", "charged", "charges", "charging", "indict
 // namesList reports whether v is a list ("A, B and C") in a sentence that
 // announces people: defendants, suspects, officers named.
 func (a *analysis) namesList(v *sview) bool {
-	seg := a.text[v.s.Start:v.s.End]
-	if !strings.Contains(seg, ", ") {
-		return false
-	}
-	if a.foldIsLower {
-		return listWordSet.containsAny(seg) // no need to lower-case it
-	}
-	return listWordSet.containsAny(v.low(a))
+	return a.hasCue(v, kListWord) && strings.Contains(a.text[v.s.Start:v.s.End], ", ")
 }
-
-// listWordSet finds any of listWords in one pass.
-var listWordSet = newMatcher(listWords)
 
 var titleWords = func() map[string]bool {
 	m := map[string]bool{}
