@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aptgraph/aptgraph"
 	"github.com/aptgraph/aptgraph/kb"
@@ -706,7 +707,7 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	// ("APT38" next to "Lazarus Group" is not Lazarus).
 	exact := -1
 	for _, i := range idx {
-		if normName(f.Groups[i].Name) == normName(surface) {
+		if sameName(f.Groups[i].Name, surface) {
 			if exact >= 0 {
 				exact = -2
 				break
@@ -723,7 +724,7 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 			score := 0
 			g := &f.Groups[i]
 			for _, al := range append([]string{g.Name}, aliasNames(g)...) {
-				if normName(al) != normName(surface) && a.mentionsName(al) {
+				if !sameName(al, surface) && a.mentionsName(al) {
 					score++
 				}
 			}
@@ -783,7 +784,26 @@ func (a *analysis) mentionsName(n string) bool {
 			}
 		}
 	}
+	// The lower case in a stack buffer: a map look-up with string(bytes)
+	// makes no string. Aliases are looked up by the dozen for each mention.
+	var buf [64]byte
+	if b, ok := appendLowerASCII(buf[:0], n); ok {
+		return a.groupSurfaces[string(b)]
+	}
 	return a.groupSurfaces[strings.ToLower(n)]
+}
+
+// appendLowerASCII appends the lower case of s to b when s is ASCII, and
+// reports whether it was.
+func appendLowerASCII(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return b, false
+		}
+		b = append(b, lowerByte(c))
+	}
+	return b, true
 }
 
 // groupByName returns the group for a name the reference data does not know.

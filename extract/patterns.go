@@ -23,6 +23,36 @@ func normName(s string) string {
 	return b.String()
 }
 
+// sameName reports whether normName(a) == normName(b), without making
+// either when both are ASCII.
+func sameName(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && isNameSep(a[i]) {
+			i++
+		}
+		for j < len(b) && isNameSep(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if a[i] >= utf8.RuneSelf || b[j] >= utf8.RuneSelf {
+			return normName(a) == normName(b)
+		}
+		if lowerByte(a[i]) != lowerByte(b[j]) {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+// isNameSep reports whether normName drops c.
+func isNameSep(c byte) bool {
+	return c == ' ' || c == '-' || c == '.' || c == '_' || c == '"' || c == '\''
+}
+
 // codePrefixes introduce vendor code names: APT41, UNC2452, TA505, FIN7,
 // DEV-0537, Storm-0558, TEMP.Veles, and "Advanced Persistent Threat 40".
 type codePrefix struct {

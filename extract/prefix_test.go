@@ -45,3 +45,16 @@ func TestPrefixSetEach(t *testing.T) {
 		}
 	}
 }
+
+// TestSameName checks sameName against comparing normName's results.
+func TestSameName(t *testing.T) {
+	names := []string{"APT 10", "apt-10", "APT10", "APT1", "Fancy Bear", "fancybear", "Sofacy", "Bronze_Butler",
+		"BRONZE BUTLER", "Cozy Duke", "\"Tick\"", "Tick", "Ünïc", "ünic", "Kimsuky", "kim-suky.", "", " ", "İST", "ist"}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := sameName(a, b), normName(a) == normName(b); got != want {
+				t.Errorf("sameName(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}
