@@ -97,8 +97,12 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			published = time.Now()
 		}
 	}
+	// Room for the objects the analysis found, so the index does not grow
+	// step by step: a use, a target or a claim gives an object and a
+	// relationship; indicators are counted as they come.
+	n := 16 + len(a.groupList) + len(a.sponsors) + len(a.people) + len(a.victims) + 2*(len(a.uses)+len(a.targets)+len(a.claims))
 	b := &builder{a: a, reportID: "report--" + stix.NewID("report", sha)[len("report--"):], ts: stix.FormatTime(published),
-		marking: []string{opt.TLP.MarkingID()}, objs: map[string]*stix.Object{}}
+		marking: []string{opt.TLP.MarkingID()}, objs: make(map[string]*stix.Object, n), order: make([]string, 0, n)}
 	b.add(stix.TLPMarking(opt.TLP))
 
 	groupID := map[*group]string{}
@@ -122,7 +126,8 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 				o.ExternalReferences = []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: kg.AttackID, URL: "https://attack.mitre.org/groups/" + kg.AttackID + "/"}}
 			}
 		}
-		seen := map[string]bool{strings.ToLower(g.name): true}
+		seen := make(map[string]bool, len(aliases)+1)
+		seen[strings.ToLower(g.name)] = true
 		for _, al := range aliases {
 			if al == "" || seen[strings.ToLower(al)] {
 				continue
@@ -454,8 +459,9 @@ func hostOf(u string) string {
 
 // indicators adds the observables and indicators found in the text.
 func (b *builder) indicators(text string) {
-	seen := map[string]bool{}
-	for _, m := range ioc.Scan(text) {
+	matches := ioc.Scan(text)
+	seen := make(map[string]bool, len(matches))
+	for _, m := range matches {
 		key := string(m.Type) + "|" + m.Value
 		if seen[key] {
 			continue
