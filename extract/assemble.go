@@ -317,10 +317,10 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			}
 			b.add(o)
 		case kTechnique:
-			t := &a.x.facts.Techniques[u.ref]
-			id = stix.NewID("attack-pattern", t.ID)
+			t, ref := &a.x.facts.Techniques[u.ref], a.x.techRefs[u.ref]
+			id = ref.id
 			b.add(&stix.Object{Type: "attack-pattern", ID: id, Name: t.Name, Evidence: b.ev(u.ev),
-				ExternalReferences: []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: t.ID, URL: "https://attack.mitre.org/techniques/" + strings.ReplaceAll(t.ID, ".", "/") + "/"}}})
+				ExternalReferences: []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: t.ID, URL: ref.url}}})
 		}
 		if gid, ok := groupID[u.group]; ok && id != "" {
 			b.rel("uses", gid, id, u.ev)

@@ -31,7 +31,12 @@ type Extractor struct {
 	groupNames map[string][]int // normalised name -> indices in facts.Groups
 	patIndex   map[string]int   // lower-case pattern -> index in dict.entries
 	techIndex  map[string]int   // ATT&CK id -> index in facts.Techniques
+	// techRefs are each technique's STIX id and ATT&CK page, made once:
+	// most reports name techniques, and the same ones.
+	techRefs []techRef
 }
+
+type techRef struct{ id, url string }
 
 // Options adjust one extraction.
 type Options struct {
@@ -65,8 +70,10 @@ func New(f *kb.Facts) *Extractor {
 		}
 	}
 	x.techIndex = map[string]int{}
+	x.techRefs = make([]techRef, len(f.Techniques))
 	for i, t := range f.Techniques {
 		x.techIndex[t.ID] = i
+		x.techRefs[i] = techRef{stix.NewID("attack-pattern", t.ID), "https://attack.mitre.org/techniques/" + strings.ReplaceAll(t.ID, ".", "/") + "/"}
 	}
 	x.dict = buildDictionary(f, weakWords())
 	for i, p := range x.dict.m.patterns {

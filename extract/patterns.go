@@ -146,8 +146,8 @@ type prefixSet struct {
 func newPrefixSet(prefixes []string) *prefixSet {
 	x := &prefixSet{prefixes: prefixes}
 	for k, p := range prefixes {
-		if p[0] < 'A' || p[0] > 'Z' || len(prefixes) > 64 {
-			panic("prefixSet: " + p + " does not begin with a capital, or the list is too long")
+		if len(p) < 2 || p[0] < 'A' || p[0] > 'Z' || len(prefixes) > 64 {
+			panic("prefixSet: " + p + " is not a capital and more, or the list is too long")
 		}
 		x.first[p[0]-'A'] = append(x.first[p[0]-'A'], k)
 	}
@@ -164,7 +164,9 @@ func (x *prefixSet) each(text string, fn func(k, s int) int) {
 		if c := text[s]; c >= 'A' && c <= 'Z' && (s == 0 || !isWordByte(text[s-1])) {
 			for _, k := range x.first[c-'A'] {
 				p := x.prefixes[k]
-				if s < resume[k] || !strings.HasPrefix(text[s:], p) {
+				// Most capitals start ordinary words: the second byte turns
+				// them away before the whole prefix is compared.
+				if s+1 >= len(text) || text[s+1] != p[1] || s < resume[k] || !strings.HasPrefix(text[s:], p) {
 					continue
 				}
 				resume[k] = s + len(p)
