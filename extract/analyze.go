@@ -1053,7 +1053,11 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 		return
 	}
 	low := a.text[v.s.Start:v.s.End] // the introducers are written in lower case
-	for _, h := range softwareIntros.hits(low, nil) {
+	var intros []phraseHit
+	if a.hasCue(v, kSoftIntro) { // the dictionary saw one: look where
+		intros = softwareIntros.hits(low, nil)
+	}
+	for _, h := range intros {
 		at := h.at
 		off := at + len(softwareIntroList[h.phrase])
 		before := low[max(0, at-40):at]

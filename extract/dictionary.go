@@ -34,6 +34,7 @@ const (
 	kMalWord                     // a word for malware ("backdoor", "wiper")
 	kClientApp                   // a client application a document or page exploits ("Internet Explorer")
 	kListWord                    // a word that announces a list of people ("defendants", "charged")
+	kSoftIntro                   // a phrase after which a text names new software ("we call", "dubbed")
 	kSource                      // a phrase that names a claim's source after it ("according to")
 )
 
@@ -290,6 +291,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range listWords {
 		add(w, entry{kind: kListWord})
+	}
+	for _, w := range softwareIntroList {
+		add(strings.TrimRight(w, " :"), entry{kind: kSoftIntro})
 	}
 	for _, w := range sourcePhrases {
 		add(strings.TrimSpace(w), entry{kind: kSource})
