@@ -1089,6 +1089,9 @@ var (
 // "the backdoors Kapeka and GossipFlow". A list item that runs on in lower
 // case ("LSASS memory dumping") is a description, not a name.
 func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
+	if !a.hasCue(v, kListNoun) { // the dictionary saw none of the nouns
+		return
+	}
 	seg := a.text[v.s.Start:v.s.End]
 	for _, h := range afterNouns.hits(seg, nil) {
 		noun := afterNounList[h.phrase]

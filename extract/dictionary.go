@@ -35,6 +35,7 @@ const (
 	kClientApp                   // a client application a document or page exploits ("Internet Explorer")
 	kListWord                    // a word that announces a list of people ("defendants", "charged")
 	kSoftIntro                   // a phrase after which a text names new software ("we call", "dubbed")
+	kListNoun                    // a plural noun for software a list of names follows ("the tools")
 	kSource                      // a phrase that names a claim's source after it ("according to")
 )
 
@@ -291,6 +292,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range listWords {
 		add(w, entry{kind: kListWord})
+	}
+	for _, w := range afterNounList {
+		add(strings.TrimSpace(w), entry{kind: kListNoun})
 	}
 	for _, w := range softwareIntroList {
 		add(strings.TrimRight(w, " :"), entry{kind: kSoftIntro})
