@@ -198,8 +198,12 @@ func (a *analysis) run() {
 
 	ei, ci := 0, 0
 	var toks []token
+	// One view, cleared for each sentence: nothing keeps a view after its
+	// sentence, and a sentence is read in every report by the thousand.
+	var view sview
 	for si, s := range a.sents {
-		v := &sview{i: si, s: s}
+		view = sview{i: si, s: s}
+		v := &view
 		for ei < len(a.ents) && a.ents[ei].Start < s.Start {
 			ei++
 		}
