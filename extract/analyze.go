@@ -473,6 +473,16 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		}
 	}
 
+	// A name set before a group noun in apposition: "CyberAv3ngers, a
+	// persona affiliated with ...", "Foo, a hacking group that ...".
+	for _, m := range a.appositiveNames(v) {
+		if idx := a.x.lookupGroup(m.name); len(idx) > 0 {
+			addGroup(a.groupFromKB(idx, m.name), m.Span)
+		} else if looksLikeName(m.name) && !isPlainCapWord(m.name) {
+			addGroup(a.groupByName(m.name), m.Span)
+		}
+	}
+
 	// A software name followed by a group noun names the gang that runs it:
 	// "the DarkSide ransomware group", "REvil operators".
 	for _, m := range v.ents {
@@ -557,6 +567,85 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		a.focus = groups[len(groups)-1]
 		a.focusSet = append(a.focusSet[:0], groups...)
 	}
+}
+
+// appositiveNames returns the names set right before ", a <group noun>",
+// with at most two words between the article and the noun, that are no
+// known entity: the text says what they are.
+func (a *analysis) appositiveNames(v *sview) []mention {
+	var out []mention
+	for _, c := range v.cues {
+		if c.kind != kGroupHead || !appositiveHeads[a.lowerOf(c.Span)] {
+			continue
+		}
+		// Back over up to two lower-case modifiers to the article, which
+		// must follow a comma: "<name>, a [state-backed] persona".
+		i := c.Start
+		article := false
+		for n := 0; n < 3 && !article; n++ {
+			w, start := a.wordBefore(v, i)
+			switch {
+			case w == "a" || w == "an" || w == "the":
+				article, i = true, start
+			case w == "" || strings.ToLower(w) != w || n == 2:
+				n = 3
+			default:
+				i = start
+			}
+		}
+		// "the threat actor" after a comma is as often a sentence going on
+		// ("On 27 September 2021, the threat actor ...").
+		if !article || a.text[i:i+2] == "th" || i < v.s.Start+2 || a.text[i-2:i] != ", " {
+			continue
+		}
+		// The name: up to three capitalised words, or words with digits,
+		// before the comma.
+		end, start := i-2, i-2
+		for n := 0; n < 3; n++ {
+			w, s := a.wordBefore(v, start)
+			if w == "" || !(w[0] >= 'A' && w[0] <= 'Z' || w[0] >= '0' && w[0] <= '9') || isMonthOrDay(w) || allDigits(w) {
+				break
+			}
+			start = s
+		}
+		sp := Span{start, end}
+		if sp.End <= sp.Start || insideName(v.ents, sp) || overlapsAny(v.groupSpans, sp) {
+			continue
+		}
+		out = append(out, mention{Span: sp, kind: kGroup, ref: -1, name: a.text[sp.Start:sp.End]})
+	}
+	return out
+}
+
+// appositiveHeads are the group nouns that say what a name before them is;
+// "a group", "a unit" or "the team" also follow companies and places
+// ("TNT Express, a unit of FedEx", "On Windows, the group ...").
+var appositiveHeads = map[string]bool{"threat actor": true, "threat group": true, "hacking group": true,
+	"hacking team": true, "apt group": true, "espionage group": true, "cyber espionage group": true,
+	"cyberespionage group": true, "threat cluster": true, "activity cluster": true, "ransomware group": true,
+	"persona": true, "hacktivist group": true, "intrusion set": true}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// wordBefore returns the word (letters, digits and inner hyphens) that ends
+// right before i, past one space, and where it starts; "" when there is none.
+func (a *analysis) wordBefore(v *sview, i int) (string, int) {
+	e := i
+	if e > v.s.Start && a.text[e-1] == ' ' {
+		e--
+	}
+	s := e
+	for s > v.s.Start && (isWordByte(a.text[s-1]) || a.text[s-1] == '-' && s-1 > v.s.Start && isWordByte(a.text[s-2])) {
+		s--
+	}
+	return a.text[s:e], s
 }
 
 // pluralCoref reports whether the sentence points back with a plural:

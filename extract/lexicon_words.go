@@ -206,6 +206,7 @@ var groupHeads = []string{
 	"hacking team", "apt", "apt group", "gang", "crew", "collective", "team", "operators", "operator",
 	"cluster", "intrusion set", "campaign", "adversary", "adversaries", "unit", "outfit", "espionage group",
 	"cyber espionage group", "cyberespionage group", "threat cluster", "activity cluster", "ransomware group",
+	"persona", "hacktivist group",
 }
 
 // personTitles precede a person's name.
