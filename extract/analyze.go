@@ -655,7 +655,7 @@ func (a *analysis) pluralCoref(v *sview) bool {
 		if c.kind != kCoref {
 			continue
 		}
-		switch strings.ToLower(a.text[c.Start:c.End]) {
+		switch a.lowerOf(Span{c.Start, c.End}) {
 		case "they", "their", "these actors", "the actors", "these groups", "the threat actors", "these hackers",
 			"those hackers", "the hackers", "the attackers", "the defendants", "the spies", "the operators":
 			return true
@@ -873,7 +873,7 @@ func (a *analysis) mentionsName(n string) bool {
 		a.groupSurfaces = map[string]bool{}
 		for _, m := range a.ents {
 			if m.kind == kGroup {
-				a.groupSurfaces[strings.ToLower(a.text[m.Start:m.End])] = true
+				a.groupSurfaces[a.lowerOf(Span{m.Start, m.End})] = true
 			}
 		}
 	}
@@ -1440,7 +1440,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // malwareIntro reports whether an introduced name follows a malware word:
 // "a backdoor known as WellMess".
 func (a *analysis) malwareIntro(v *sview, m mention) bool {
-	before := strings.ToLower(a.text[max(v.s.Start, m.Start-45):m.Start])
+	before := a.lowerOf(Span{max(v.s.Start, m.Start-45), m.Start})
 	for _, k := range []string{"malware", "backdoor", "trojan", "rat ", "loader", "implant", "ransomware", "tool",
 		"dropper", "stealer", "botnet", "wiper", "downloader", "web shell", "webshell", "rootkit", "worm", "spyware", "variant", "payload", "exploit"} {
 		if strings.Contains(before, k) {

@@ -647,7 +647,7 @@ func (a *analysis) hedges(v *sview) []string {
 	var out []string
 	for _, c := range v.cues {
 		if c.kind == kHedge {
-			out = appendUniq(out, strings.ToLower(a.text[c.Start:c.End]))
+			out = appendUniq(out, a.lowerOf(Span{c.Start, c.End}))
 		}
 	}
 	return out
@@ -833,7 +833,7 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			}
 			from := v.s.Start + at + 4
 			// "by the governments of the United States and the United Kingdom"
-			rest := strings.ToLower(a.text[from:min(v.s.End, from+40)])
+			rest := a.lowerOf(Span{from, min(v.s.End, from+40)})
 			if strings.HasPrefix(rest, "the governments of") || strings.HasPrefix(rest, "the government of") || strings.HasPrefix(rest, "governments of") {
 				for _, m := range v.ents {
 					if m.kind == kCountry && m.Start >= from && m.Start-from <= 80 {
@@ -948,7 +948,7 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	}
 	// "the Foreign Ministry", "the ministry", "the statement": the last claimant of that kind.
 	if len(out) == 0 {
-		seg := strings.ToLower(a.text[w.Start:w.End])
+		seg := a.lowerOf(Span{w.Start, w.End})
 		for k, h := range claimantHeads {
 			// ("the h's" holds "the h".)
 			if strings.Contains(seg, theClaimantHeads[k]) {
@@ -965,7 +965,7 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	}
 	// "..., he said": the person met last.
 	if len(out) == 0 {
-		if f := strings.Fields(strings.ToLower(a.text[w.Start:w.End])); len(f) > 0 && (f[len(f)-1] == "he" || f[len(f)-1] == "she") {
+		if f := strings.Fields(a.lowerOf(Span{w.Start, w.End})); len(f) > 0 && (f[len(f)-1] == "he" || f[len(f)-1] == "she") {
 			if p := a.lastPerson(w.Start); p != nil {
 				out = append(out, claimantCand{w, a.party(p.name, p.country, "individual", false)})
 			}
@@ -1100,7 +1100,7 @@ func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
 			}
 		} else {
 			// Stop at the clause that states the claim, or at the next verb phrase.
-			seg := strings.ToLower(a.text[w.Start:w.End])
+			seg := a.lowerOf(Span{w.Start, w.End})
 			for _, stop := range []string{" that ", " in its ", " in their ", " in his ", " in her ", " and would", " and will", " and said", " to ", " which ", " who ", ";", " on "} {
 				if i := strings.Index(seg, stop); i >= 0 && w.Start+i < w.End {
 					w.End = w.Start + i
@@ -1388,7 +1388,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 		}
 		c := a.x.dict.countries[m.ref]
 		for _, cue := range v.cues {
-			if cue.kind != kAttribution || cue.End > m.Start || !stateCues[strings.ToLower(a.text[cue.Start:cue.End])] {
+			if cue.kind != kAttribution || cue.End > m.Start || !stateCues[a.lowerOf(Span{cue.Start, cue.End})] {
 				continue
 			}
 			gap := strings.TrimSpace(a.text[cue.End:m.Start])
@@ -1396,7 +1396,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 				continue
 			}
 			// "individuals linked to Taiwan": the cue tells about victims.
-			if victimNounBefore(strings.ToLower(a.text[max(v.s.Start, cue.Start-25):cue.Start])) {
+			if victimNounBefore(a.lowerOf(Span{max(v.s.Start, cue.Start-25), cue.Start})) {
 				continue
 			}
 			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
@@ -1404,7 +1404,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 		}
 		// "Iran was responsible for the hack", "Russia was behind the
 		// attacks": a country as the subject of blame.
-		if rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]); blameAfter(rest) {
+		if rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)}); blameAfter(rest) {
 			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 			continue
 		}
@@ -1417,7 +1417,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			}
 		}
 		// "a China-based threat actor": a base given to a group.
-		if rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+30)]); strings.HasPrefix(rest, "-based ") {
+		if rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+30)}); strings.HasPrefix(rest, "-based ") {
 			for _, h := range []string{"threat actor", "actor", "group", "hackers", "apt", "espionage", "hacking group", "nation-state"} {
 				if strings.HasPrefix(rest[len("-based "):], h) {
 					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, "", false})
@@ -1426,7 +1426,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			}
 		}
 		// "Chinese cyber espionage group": a demonym before a group noun.
-		rest := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
+		rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)})
 		for _, p := range []string{" cyber espionage group", " cyberespionage group", " espionage group", " espionage actor",
 			" state hackers", " state-sponsored", " apt group", " apt actor", " nation-state", " government hackers",
 			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
@@ -1643,7 +1643,7 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 		a.unnamed = append(a.unnamed, p)
 		return
 	}
-	start := strings.ToLower(a.text[v.s.Start:min(v.s.End, v.s.Start+16)])
+	start := a.lowerOf(Span{v.s.Start, min(v.s.End, v.s.Start+16)})
 	back := false
 	for _, w := range []string{"the group", "the actor", "the hackers", "the threat actor", "it ", "they ", "the attackers", "this group", "the gang", "the operators"} {
 		if strings.HasPrefix(start, w) {
@@ -1753,7 +1753,7 @@ func victimNounBefore(text string) bool {
 // namingVerb reports whether a reporting verb only gives a name: "tracks
 // as", "calls", "dubbed", "refers to it as" followed by a group name.
 func (a *analysis) namingVerb(v *sview, rv mention) bool {
-	switch strings.ToLower(a.text[rv.Start:rv.End]) {
+	switch a.lowerOf(Span{rv.Start, rv.End}) {
 	case "tracks", "tracked", "calls", "called", "dubbed", "dubs", "names", "named":
 	default:
 		return false

@@ -55,14 +55,14 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		next := a.nextWord(m.End, v.s.End)
 		prevIsSector := i > 0 && ents[i-1].kind == kSector && a.between(ents[i-1].End, m.Start) == " "
-		if prevIsSector && sectorHeads[strings.ToLower(a.text[m.Start:m.End])] {
+		if prevIsSector && sectorHeads[a.lowerOf(Span{m.Start, m.End})] {
 			continue // a head, as in "transportation infrastructure"
 		}
 		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ")
 		// A modifier between the sector and its head: "software development
 		// companies", "computer hardware manufacturers".
 		if !ok {
-			after := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]))
+			after := strings.Fields(a.lowerOf(Span{m.End, min(v.s.End, m.End+40)}))
 			if len(after) >= 2 && sectorHeads[strings.Trim(after[1], ",.;")] && !sectorHeads[after[0]] && !determiners[after[0]] {
 				ok = true
 			}
@@ -107,7 +107,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		victimHead := victimHeads[next]
 		// "a Saudi petrochemical firm": a sector word between.
 		if !victimHead {
-			after := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+50)]))
+			after := strings.Fields(a.lowerOf(Span{m.End, min(v.s.End, m.End+50)}))
 			if len(after) >= 2 {
 				if _, ok := sectorWords[after[0]]; ok {
 					w := strings.Trim(after[1], ",.;:")
@@ -126,7 +126,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		if next == "'s" || next == "s" {
 			// "Japan's space agency JAXA", "Tokyo's Narita Airport"
-			after := strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)])
+			after := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)})
 			victimHead = i+1 < len(ents) && ents[i+1].kind == kSector || strings.Contains(after, "airport") || strings.Contains(after, "agency")
 		}
 		prep := false
@@ -137,7 +137,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			}
 		}
 		// "agencies from the United States": a source's origin.
-		if prep && provenanceNounBefore(strings.ToLower(a.text[max(v.s.Start, m.Start-40):m.Start])) {
+		if prep && provenanceNounBefore(a.lowerOf(Span{max(v.s.Start, m.Start-40), m.Start})) {
 			prep = false
 		}
 		// "against Chinese cyber espionage": a country's own actors.
@@ -148,7 +148,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		// "blamed the breach on Russia": the accused, not a victim.
 		if strings.Contains(prev, "on") || strings.Contains(prev, "to") {
-			back := strings.ToLower(a.text[max(v.s.Start, m.Start-80):m.Start])
+			back := a.lowerOf(Span{max(v.s.Start, m.Start-80), m.Start})
 			if strings.Contains(back, "blame") || strings.Contains(back, "attribut") || strings.Contains(back, "accus") || strings.Contains(back, "pinned") {
 				continue
 			}
@@ -176,7 +176,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		// "organizations tied to Cambodia": a cue after a victim noun.
 		if !prep {
-			back := strings.ToLower(a.text[max(v.s.Start, m.Start-45):m.Start])
+			back := a.lowerOf(Span{max(v.s.Start, m.Start-45), m.Start})
 			for _, c := range []string{" tied to ", " linked to ", " connected to ", " associated with ", " based in ", " located in "} {
 				if i := strings.LastIndex(back, c); i >= 0 && strings.TrimSpace(strings.TrimPrefix(back[i+len(c):], "the ")) == "" && victimNounBefore(back[:i]) {
 					prep = true
@@ -193,7 +193,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				first := strings.ToLower(a.prevWords(ents[k].Start, v.s.Start, 1))
 				switch first {
 				case "in", "against", "across", "targeting", "including", "from", "throughout":
-					prep = !provenanceNounBefore(strings.ToLower(a.text[max(v.s.Start, ents[k].Start-40):ents[k].Start]))
+					prep = !provenanceNounBefore(a.lowerOf(Span{max(v.s.Start, ents[k].Start-40), ents[k].Start}))
 				}
 			}
 		}
@@ -926,8 +926,8 @@ func (a *analysis) onlyCountry(v *sview, t token) bool {
 // the object of a targeting verb or preposition, or the subject of a
 // passive one.
 func (a *analysis) victimContext(v *sview, sp Span) bool {
-	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-30):sp.Start])
-	after := strings.ToLower(a.text[sp.End:min(v.s.End, sp.End+30)])
+	before := a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start})
+	after := a.lowerOf(Span{sp.End, min(v.s.End, sp.End+30)})
 	// "agencies from the United States": who speaks, not who was hit.
 	if provenanceNounBefore(before) {
 		return false
@@ -956,7 +956,7 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 // reporting verb: "law enforcement agencies said", "government officials
 // told reporters".
 func (a *analysis) sectorSpeaks(v *sview, m mention) bool {
-	f := strings.Fields(strings.ToLower(a.text[m.End:min(v.s.End, m.End+40)]))
+	f := strings.Fields(a.lowerOf(Span{m.End, min(v.s.End, m.End+40)}))
 	if len(f) < 2 || !sectorHeads[f[0]] {
 		return false
 	}
@@ -1280,7 +1280,7 @@ func (a *analysis) sourceContext(v *sview, sp Span) bool {
 	if strings.TrimSpace(a.text[v.s.Start:sp.Start]) == "" && strings.HasPrefix(a.text[sp.End:min(v.s.End, sp.End+2)], ": ") {
 		return true
 	}
-	before := strings.ToLower(a.text[max(v.s.Start, sp.Start-40):sp.Start])
+	before := a.lowerOf(Span{max(v.s.Start, sp.Start-40), sp.Start})
 	// "appliances from Array Networks": where a product comes from.
 	if provenanceNounBefore(before) {
 		return true
