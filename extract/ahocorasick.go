@@ -566,7 +566,7 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 	prevWord := false
 	for p := 0; p < len(text); p++ {
 		c := text[p]
-		if asciiAlnum[c&0x7f] && c < 0x80 {
+		if c < 0x80 && asciiAlnum[c] {
 			if prevWord {
 				continue
 			}
@@ -699,11 +699,7 @@ func newWordIndex(patterns []string, nodeOf func(string) int32) wordIndex {
 	seen := map[string]bool{}
 	var words []string
 	for _, p := range patterns {
-		n := 0
-		for n < len(p) && p[n] < 0x80 && asciiAlnum[p[n]] {
-			n++
-		}
-		if n > 0 && !seen[p[:n]] {
+		if n := swar.AlnumEnd(p, 0); n > 0 && !seen[p[:n]] {
 			seen[p[:n]] = true
 			words = append(words, p[:n])
 		}

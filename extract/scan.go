@@ -162,8 +162,7 @@ func (t token) isWord() bool {
 	if c := t.text[0]; c < utf8.RuneSelf {
 		return asciiAlnum[c]
 	}
-	r, _ := utf8.DecodeRuneInString(t.text)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+	return isAlnumRune(t.text)
 }
 
 func (t token) isAllCaps() bool {
@@ -221,13 +220,9 @@ func tokenize(text string, s Span, buf []token) []token {
 		}
 		j := i + n
 		for j < s.End {
-			if j+8 <= s.End {
-				// Letters and digits eight at a time; after fewer than
-				// eight, text[j] is neither.
-				k := swar.Leading(swar.Alnum(swar.Load(text, j)))
-				if j += k; k == 8 {
-					continue
-				}
+			// Past the ASCII letters and digits; text[j] is none of them.
+			if j = swar.AlnumEnd(text[:s.End], j); j == s.End {
+				break
 			}
 			c := text[j]
 			if c >= utf8.RuneSelf {
@@ -237,10 +232,6 @@ func tokenize(text string, s Span, buf []token) []token {
 					continue
 				}
 				break // none of the joiners below is beyond ASCII
-			}
-			if asciiAlnum[c] {
-				j++
-				continue
 			}
 			if (c == '.' || c == '-' || c == '&') && j+1 < s.End {
 				if c2 := text[j+1]; c2 < utf8.RuneSelf && asciiAlnum[c2] || c2 >= utf8.RuneSelf && isAlnumRune(text[j+1:]) {

@@ -138,18 +138,8 @@ func (s *scanner) run() {
 			i++
 			continue
 		}
-		// A word: a run of letters and digits, eight bytes at a time.
-		j := i + 1
-		for j+8 <= n {
-			k := swar.Leading(swar.Alnum(swar.Load(t, j)))
-			j += k
-			if k < 8 {
-				break
-			}
-		}
-		for j < n && cls[t[j]]&cAlnum != 0 {
-			j++
-		}
+		// A word: a run of letters and digits.
+		j := swar.AlnumEnd(t, i+1)
 		if j < n && cls[t[j]]&cTrig != 0 {
 			if e := s.compound(i, j); e > i {
 				i = e

@@ -49,6 +49,23 @@ func Alnum(x uint64) uint64 {
 	return (letter | digit) &^ x & High
 }
 
+// AlnumEnd returns where the run of ASCII letters and digits that starts at
+// i in s ends: i itself when s[i] is none.
+func AlnumEnd(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if k := Leading(Alnum(Load(s, i))); k < 8 {
+			return i + k
+		}
+	}
+	for ; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !(c >= 'a' && c <= 'z' || s[i] >= '0' && s[i] <= '9') {
+			break
+		}
+	}
+	return i
+}
+
 // Eq marks the bytes of x equal to b. Only its lowest mark is sure: a borrow
 // from a byte that equals b may mark the byte above it too, so callers take
 // Index of it, or of several such masks joined.

@@ -58,3 +58,20 @@ func TestAgainstBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestAlnumEnd checks AlnumEnd against a byte loop, at every start of
+// strings that put word ends on each side of an eight-byte step.
+func TestAlnumEnd(t *testing.T) {
+	isAlnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	for _, s := range []string{"", "a", "abc def", "abcdefgh", "abcdefghi jk", "APT40-x", "0123456789abcdefXYZ.", "é9", "a@b", "[Z`z{"} {
+		for i := 0; i <= len(s); i++ {
+			want := i
+			for want < len(s) && isAlnum(s[want]) {
+				want++
+			}
+			if got := AlnumEnd(s, i); got != want {
+				t.Errorf("AlnumEnd(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
