@@ -579,23 +579,23 @@ func (a *analysis) appositiveNames(v *sview) []mention {
 			continue
 		}
 		// Back over up to two lower-case modifiers to the article, which
-		// must follow a comma: "<name>, a [state-backed] persona".
+		// must follow a comma: "<name>, a [state-backed] persona". Only "a"
+		// or "an": ", the threat actor" as often goes on a sentence ("On 27
+		// September 2021, the threat actor ...").
 		i := c.Start
 		article := false
 		for n := 0; n < 3 && !article; n++ {
 			w, start := a.wordBefore(v, i)
 			switch {
-			case w == "a" || w == "an" || w == "the":
+			case w == "a" || w == "an":
 				article, i = true, start
-			case w == "" || strings.ToLower(w) != w || n == 2:
+			case w == "" || w == "the" || strings.ToLower(w) != w || n == 2:
 				n = 3
 			default:
 				i = start
 			}
 		}
-		// "the threat actor" after a comma is as often a sentence going on
-		// ("On 27 September 2021, the threat actor ...").
-		if !article || a.text[i:i+2] == "th" || i < v.s.Start+2 || a.text[i-2:i] != ", " {
+		if !article || i < v.s.Start+2 || a.text[i-2:i] != ", " {
 			continue
 		}
 		// The name: up to three capitalised words, or words with digits,

@@ -1308,12 +1308,12 @@ func blameAfter(rest string) bool {
 	}
 	// A form of "be", estimative adverbs ("almost certainly", "highly
 	// likely"), then the blame.
-	w, rest := nextWord(rest)
+	w, rest := cutWord(rest)
 	if !beForms[w] {
 		return false
 	}
 	for k := 0; k < 3; k++ {
-		w, r := nextWord(rest)
+		w, r := cutWord(rest)
 		if !blameAdverbs[w] {
 			break
 		}
@@ -1323,8 +1323,8 @@ func blameAfter(rest string) bool {
 	return strings.HasPrefix(rest, "responsible for") || strings.HasPrefix(rest, "behind") || strings.HasPrefix(rest, "to blame")
 }
 
-// nextWord returns the first space-separated word of s and what follows it.
-func nextWord(s string) (string, string) {
+// cutWord returns the first space-separated word of s and what follows it.
+func cutWord(s string) (string, string) {
 	s = strings.TrimLeft(s, " ")
 	i := strings.IndexByte(s, ' ')
 	if i < 0 {
@@ -1831,17 +1831,15 @@ func (a *analysis) claimUnnamed() {
 				// A report about one group: what it says of "the attack" it
 				// says of that group's work, unless the group is known to
 				// come from another country than the one blamed.
-				if sole != nil && !isSponsorBody(by.name) && a.groupCountryAgrees(sole, c.country) {
-					sp := a.sponsor(c)
-					sp.ev = appendEv(sp.ev, p.ev)
-					sole.ev = appendEv(sole.ev, p.ev)
-					a.addClaim(by, sole, sp, p.conf, p.phrase, p.hedges, p.ev)
+				var g *group
+				switch {
+				case sole != nil && !isSponsorBody(by.name) && a.groupCountryAgrees(sole, c.country):
+					g = sole
+				case namesGroups && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0):
 					continue
+				default:
+					g = a.unattributedGroup()
 				}
-				if namesGroups && (!p.activity || by == pub || named[by] || isSponsorBody(by.name) || p.ev.Start == 0) {
-					continue
-				}
-				g := a.unattributedGroup()
 				g.ev = appendEv(g.ev, p.ev)
 				sp := a.sponsor(c)
 				sp.ev = appendEv(sp.ev, p.ev)
