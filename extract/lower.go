@@ -26,9 +26,9 @@ func (a *analysis) runeStart(i int) bool {
 
 // lowerAligned returns strings.ToLower(text), and whether every character
 // kept its length in UTF-8 (always so in ASCII), which makes the lower case
-// of any stretch of text the same stretch of the result. ASCII goes through
-// a table byte by byte; other characters are lower-cased rune by rune as
-// strings.ToLower does.
+// of any stretch of text the same stretch of the result. ASCII goes eight
+// bytes at a time where it can and through a table elsewhere; other
+// characters are lower-cased rune by rune as strings.ToLower does.
 func lowerAligned(text string) (string, bool) {
 	if text == "" {
 		return "", true

@@ -169,9 +169,10 @@ func isNFC(s string) bool {
 
 // stableRune reports whether r is in a block whose every character NFC
 // leaves alone and which holds no combining mark: Latin-1 and the Latin
-// extensions, Cyrillic less its combining marks, general punctuation (from U+2010: the spaces below
-// it have canonical equivalents) and the common CJK ideographs. A run of
-// such characters after an ASCII one is in NFC without asking the tables.
+// extensions, Cyrillic less its combining marks, general punctuation (from
+// U+2010: the spaces below it have canonical equivalents) and the common
+// CJK ideographs. A run of such characters after an ASCII one is in NFC
+// without asking the tables.
 func stableRune(r rune) bool {
 	return r >= 0x80 && r < 0x300 || r >= 0x400 && r < 0x483 || r >= 0x48a && r < 0x500 || r >= 0x2010 && r < 0x205f ||
 		r >= 0x4e00 && r < 0xa000

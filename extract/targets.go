@@ -1028,9 +1028,14 @@ var sourceModifiers = map[string]bool{"security": true, "cybersecurity": true, "
 func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
 	toks := v.tokens(a)
 	var out []orgName
+	var foundSpans []Span
 	for i := 1; i+1 < len(toks); i++ {
 		head := toks[i].text
-		if !isCompanyHead(head) && !(head == "group" && businessWords[strings.ToLower(toks[i-1].text)]) || sourceModifiers[strings.ToLower(toks[i-1].text)] {
+		if !isCompanyHead(head) && head != "group" {
+			continue
+		}
+		prev := strings.ToLower(toks[i-1].text)
+		if head == "group" && !businessWords[prev] || sourceModifiers[prev] {
 			continue
 		}
 		j := i + 1
@@ -1042,7 +1047,10 @@ func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
 		}
 		sp := Span{toks[i+1].Start, toks[j-1].End}
 		name := a.text[sp.Start:sp.End]
-		if insideName(v.ents, sp) || overlapsAny(spansOf(found), sp) || a.isClaimantName(name) || v.inClaimant(sp) || a.sourceContext(v, sp) || a.speaksAfter(v, sp) {
+		if foundSpans == nil {
+			foundSpans = spansOf(found)
+		}
+		if insideName(v.ents, sp) || overlapsAny(foundSpans, sp) || a.isClaimantName(name) || v.inClaimant(sp) || a.sourceContext(v, sp) || a.speaksAfter(v, sp) {
 			continue
 		}
 		out = append(out, orgName{Span: sp, name: name})
