@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -150,16 +151,24 @@ type sview struct {
 	tokBuf        *[]token // shared buffer; tokens() fills it on first use
 	toksDone      bool
 	lower         string
+	cueKinds      uint64 // a bit per kind of cue in cues, once hasCue has looked
 }
 
 func (a *analysis) hasCue(v *sview, k kind) bool {
-	for _, c := range v.cues {
-		if c.kind == k {
-			return true
+	if v.cueKinds == 0 {
+		v.cueKinds = cueKindsDone
+		for _, c := range v.cues {
+			v.cueKinds |= 1 << c.kind
 		}
 	}
-	return false
+	return v.cueKinds&(1<<k) != 0
 }
+
+// cueKindsDone marks sview.cueKinds as filled in; every kind has a lower bit
+// (the constant overflows, and the build fails, if one stops fitting).
+const cueKindsDone = 1 << 63
+
+const _ = uint8(62 - kSource)
 
 func (a *analysis) cuesOf(v *sview, k kind) []mention {
 	var out []mention
@@ -304,11 +313,22 @@ func mergeMentions(ents, extra []mention) []mention {
 	if len(extra) == 0 {
 		return ents
 	}
-	sort.SliceStable(extra, func(i, j int) bool { return extra[i].Start < extra[j].Start })
+	slices.SortStableFunc(extra, func(x, y mention) int { return x.Start - y.Start })
+	// Both lists are in order of start: merge them, dictionary finds first
+	// where starts tie.
 	all := make([]mention, 0, len(ents)+len(extra))
-	all = append(all, ents...)
-	all = append(all, extra...)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Start < all[j].Start })
+	i, j := 0, 0
+	for i < len(ents) && j < len(extra) {
+		if extra[j].Start < ents[i].Start {
+			all = append(all, extra[j])
+			j++
+		} else {
+			all = append(all, ents[i])
+			i++
+		}
+	}
+	all = append(all, ents[i:]...)
+	all = append(all, extra[j:]...)
 	// Drop each mention that overlaps a better one; overlaps are local, so
 	// only the neighbours within the span need looking at.
 	drop := make([]bool, len(all))

@@ -460,9 +460,13 @@ func hostOf(u string) string {
 // indicators adds the observables and indicators found in the text.
 func (b *builder) indicators(text string) {
 	matches := ioc.Scan(text)
-	seen := make(map[string]bool, len(matches))
+	type key struct {
+		typ   ioc.Type
+		value string
+	}
+	seen := make(map[key]bool, len(matches))
 	for _, m := range matches {
-		key := string(m.Type) + "|" + m.Value
+		key := key{m.Type, m.Value}
 		if seen[key] {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // govHeads follow a country to name its government or one of its organs.
@@ -950,6 +951,9 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	if len(out) == 0 {
 		seg := a.lowerOf(Span{w.Start, w.End})
 		for k, h := range claimantHeads {
+			if k == 0 && !strings.Contains(seg, "the ") {
+				break
+			}
 			// ("the h's" holds "the h".)
 			if strings.Contains(seg, theClaimantHeads[k]) {
 				for _, p := range a.partiesByRecency(h) {
@@ -965,7 +969,7 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	}
 	// "..., he said": the person met last.
 	if len(out) == 0 {
-		if f := strings.Fields(a.lowerOf(Span{w.Start, w.End})); len(f) > 0 && (f[len(f)-1] == "he" || f[len(f)-1] == "she") {
+		if f := lastField(a.lowerOf(Span{w.Start, w.End})); f == "he" || f == "she" {
 			if p := a.lastPerson(w.Start); p != nil {
 				out = append(out, claimantCand{w, a.party(p.name, p.country, "individual", false)})
 			}
@@ -1951,4 +1955,15 @@ func (a *analysis) actorsOf(v *sview, i int) bool {
 		}
 	}
 	return false
+}
+
+// lastField is the last of strings.Fields(s), or "".
+func lastField(s string) string {
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	i := strings.LastIndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[i+n:]
 }

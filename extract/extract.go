@@ -157,12 +157,12 @@ func (a *analysis) vendorFallback() {
 	// vendor that speaks of its own research ("Microsoft has uncovered")
 	// wrote it: a news story that names Fortinet's appliances is not
 	// Fortinet's.
-	own := firstPerson(a.text)
+	// Both read the whole text, so only once a vendor is named.
+	own := sync.OnceValue(func() bool { return firstPerson(a.text) })
 	// A text that names things in the first person ("we track it as X") is
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
-	low := a.lower
-	ownNames := namesOwn(low)
+	ownNames := sync.OnceValue(func() bool { return namesOwn(a.lower) })
 	for _, m := range a.ents {
 		if m.kind != kBody || !bodies[m.ref].Vendor {
 			continue
@@ -170,10 +170,10 @@ func (a *analysis) vendorFallback() {
 		// The lower-case words around the name.
 		before := a.lowerOf(Span{max(0, m.Start-14), m.Start})
 		after := a.lowerOf(Span{m.End, min(len(a.text), m.End+30)})
-		if ownNames && otherNaming(before, after) {
+		if otherNaming(before, after) && ownNames() {
 			continue
 		}
-		if !productAfter(a.text, m.End) && (own || researchAfter(after)) {
+		if !productAfter(a.text, m.End) && (researchAfter(after) || own()) {
 			if _, ok := first[m.ref]; !ok {
 				first[m.ref] = m.Start
 			}

@@ -2,7 +2,7 @@ package extract
 
 import (
 	"iter"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -108,12 +108,17 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 			ents = append(ents, raw{Span{m.Start, m.End}, m.Pattern})
 		}
 	})
-	sort.Slice(ents, func(i, j int) bool {
-		if ents[i].Start != ents[j].Start {
-			return ents[i].Start < ents[j].Start
+	// The walk reports by start, then by end: longest first wants the ends
+	// of each start turned round.
+	byStartLongest := func(x, y raw) int {
+		if x.Start != y.Start {
+			return x.Start - y.Start
 		}
-		return ents[i].End > ents[j].End
-	})
+		return y.End - x.End
+	}
+	if !slices.IsSortedFunc(ents, byStartLongest) {
+		slices.SortFunc(ents, byStartLongest)
+	}
 	entities = make([]mention, 0, len(ents))
 	end := -1
 	for _, r := range ents {
@@ -129,12 +134,16 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 		}
 		end = r.End
 	}
-	sort.SliceStable(cues, func(i, j int) bool {
-		if cues[i].Start != cues[j].Start {
-			return cues[i].Start < cues[j].Start
+	// Already in this order from the walk; kept as a guarantee.
+	byStart := func(x, y mention) int {
+		if x.Start != y.Start {
+			return x.Start - y.Start
 		}
-		return cues[i].End < cues[j].End
-	})
+		return x.End - y.End
+	}
+	if !slices.IsSortedFunc(cues, byStart) {
+		slices.SortStableFunc(cues, byStart)
+	}
 	return entities, cues
 }
 
@@ -269,7 +278,7 @@ func tokenize(text string, s Span, buf []token) []token {
 func indexes(s, sub string) iter.Seq[int] {
 	return func(yield func(int) bool) {
 		for off := 0; ; {
-			i := strings.Index(s[off:], sub)
+			i := index(s[off:], sub)
 			if i < 0 {
 				return
 			}
@@ -279,6 +288,27 @@ func indexes(s, sub string) iter.Seq[int] {
 			off += i + len(sub)
 		}
 	}
+}
+
+// index is strings.Index, faster for a sub that starts with a space, as
+// phrase searches do: it looks for the rest, whose first byte is rarer than
+// a space, and checks the space before.
+func index(s, sub string) int {
+	if len(sub) < 2 || sub[0] != ' ' {
+		return strings.Index(s, sub)
+	}
+	rest := sub[1:]
+	for off := 1; off < len(s); {
+		i := strings.Index(s[off:], rest)
+		if i < 0 {
+			return -1
+		}
+		if s[off+i-1] == ' ' {
+			return off + i - 1
+		}
+		off += i + 1
+	}
+	return -1
 }
 
 // isAlnumRune reports whether s starts with a letter or digit.

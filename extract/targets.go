@@ -131,7 +131,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		prep := false
 		for _, p := range []string{"against", "in", "targeting", "targeted", "including", "on", "into", "at", "hit", "from", "across", "attacked", "attacking", "breached", "compromised", "include", "includes", "included", "targets", "victims", "entities", "organizations", "inside", "throughout"} {
-			if endsWithWord(prev, p) || endsWithWord(prev, p+" the") {
+			if endsWithWord(prev, p) || strings.HasSuffix(prev, " the") && endsWithWord(prev[:len(prev)-4], p) {
 				prep = true
 				break
 			}
@@ -417,7 +417,7 @@ func (a *analysis) orgs(v *sview) []orgName {
 			continue
 		}
 		// A name right after an organisation noun: "energy company Ukrenergo".
-		if i > 0 && orgNouns[toks[i-1].text] && t.isCap() && !t.isAllCaps() && !taken(t.Span) && !isStopCap(t.text) {
+		if i > 0 && t.isCap() && !t.isAllCaps() && orgNouns[toks[i-1].text] && !taken(t.Span) && !isStopCap(t.text) {
 			j := i
 			for j+1 < len(toks) && toks[j+1].isWord() && toks[j+1].isCap() && !isStopCap(toks[j+1].text) {
 				j++
@@ -1236,7 +1236,7 @@ func (a *analysis) unattributedGroup() *group {
 // endsWithWord reports whether s ends with the word or words w: "that"
 // does not end with "at".
 func endsWithWord(s, w string) bool {
-	return s == w || strings.HasSuffix(s, " "+w)
+	return strings.HasSuffix(s, w) && (len(s) == len(w) || s[len(s)-len(w)-1] == ' ')
 }
 
 // determiners cannot stand between a sector word and its head: in "research

@@ -115,6 +115,20 @@ func ValueObservableID(typ, value string) string {
 	return typedID(typ, appendName(buf[:0], observableNS, sb.String()))
 }
 
+// HashObservableID is ObservableID("file", {"hashes": {alg: value}}), the id
+// of a file that one hash identifies, without the maps.
+func HashObservableID(alg, value string) string {
+	var sb strings.Builder
+	sb.Grow(len(alg) + len(value) + 18)
+	sb.WriteString(`{"hashes":{`)
+	writeCanonical(&sb, alg)
+	sb.WriteByte(':')
+	writeCanonical(&sb, value)
+	sb.WriteString("}}")
+	var buf [256]byte
+	return typedID("file", appendName(buf[:0], observableNS, sb.String()))
+}
+
 // canonicalJSON renders v with sorted keys and no insignificant whitespace
 // (RFC 8785 for the string and map values aptgraph uses).
 func canonicalJSON(v any) string {

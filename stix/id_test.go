@@ -82,6 +82,18 @@ func TestValueObservableID(t *testing.T) {
 	}
 }
 
+// TestHashObservableID checks the short path against the general one.
+func TestHashObservableID(t *testing.T) {
+	for _, alg := range []string{"MD5", "SHA-1", "SHA-256", "SHA-512", "x\"y"} {
+		for _, v := range []string{"d41d8cd98f00b204e9800998ecf8427e", "", "a<b", "é"} {
+			want := ObservableID("file", map[string]any{"hashes": map[string]string{alg: v}})
+			if got := HashObservableID(alg, v); got != want {
+				t.Errorf("HashObservableID(%q, %q) = %s, want %s", alg, v, got, want)
+			}
+		}
+	}
+}
+
 // TestTLPMarkingExtension checks the hand-written extension against what
 // encoding/json writes for it.
 func TestTLPMarkingExtension(t *testing.T) {

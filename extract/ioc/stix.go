@@ -82,8 +82,9 @@ func Observable(m Match) *stix.Object {
 	}
 	o := &stix.Object{Type: typ, SpecVersion: stix.SpecVersion}
 	if typ == "file" {
-		o.Hashes = map[string]string{hashAlgorithms[m.Type]: m.Value}
-		o.ID = stix.ObservableID(typ, map[string]any{"hashes": o.Hashes})
+		alg := hashAlgorithms[m.Type]
+		o.Hashes = map[string]string{alg: m.Value}
+		o.ID = stix.HashObservableID(alg, m.Value)
 		return o
 	}
 	o.Value = m.Value

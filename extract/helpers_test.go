@@ -1,0 +1,72 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestIndex compares index with strings.Index, above all for subs that
+// start with a space, which index looks for by their second byte.
+func TestIndex(t *testing.T) {
+	texts := []string{"", " ", "sectors", " sectors", "energy sectors and", "a  sectors", "xsectors sectors", "sectors sectors"}
+	subs := []string{" sectors", " a", "sectors", " ", "", "  s", " sectors and"}
+	for _, s := range texts {
+		for _, sub := range subs {
+			if got, want := index(s, sub), strings.Index(s, sub); got != want {
+				t.Errorf("index(%q, %q) = %d, want %d", s, sub, got, want)
+			}
+		}
+	}
+	var got []int
+	for i := range indexes("the energy sectors, finance sectors", " sectors") {
+		got = append(got, i)
+	}
+	if len(got) != 2 || got[0] != 10 || got[1] != 27 {
+		t.Errorf("indexes = %v, want [10 27]", got)
+	}
+}
+
+// TestLastField compares lastField with the last of strings.Fields.
+func TestLastField(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " he ", "x\u00a0he", "a b\u3000 she\u00a0", "he\t", "said, he"} {
+		want := ""
+		if f := strings.Fields(s); len(f) > 0 {
+			want = f[len(f)-1]
+		}
+		if got := lastField(s); got != want {
+			t.Errorf("lastField(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestEndsWithWord checks the word boundary before the suffix.
+func TestEndsWithWord(t *testing.T) {
+	for _, tt := range []struct {
+		s, w string
+		want bool
+	}{{"in", "in", true}, {"attacks in", "in", true}, {"within", "in", false}, {"", "in", false}, {"in the", "in", false}} {
+		if got := endsWithWord(tt.s, tt.w); got != tt.want {
+			t.Errorf("endsWithWord(%q, %q) = %v", tt.s, tt.w, got)
+		}
+	}
+}
+
+// TestHasCue compares the kinds mask with a look through the cues.
+func TestHasCue(t *testing.T) {
+	a := &analysis{}
+	for _, kinds := range [][]kind{nil, {kEstimative}, {kSource, kCoref, kSource}, {kGroup, kTitle}} {
+		v := &sview{}
+		for _, k := range kinds {
+			v.cues = append(v.cues, mention{kind: k})
+		}
+		for k := kGroup; k <= kSource; k++ {
+			want := false
+			for _, c := range v.cues {
+				want = want || c.kind == k
+			}
+			if got := a.hasCue(v, k); got != want {
+				t.Errorf("cues %v: hasCue(%d) = %v, want %v", kinds, k, got, want)
+			}
+		}
+	}
+}
