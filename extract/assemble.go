@@ -22,6 +22,7 @@ type builder struct {
 	marking  []string
 	objs     map[string]*stix.Object
 	order    []string
+	evBlock  []stix.Evidence // where ev cuts evidence from
 }
 
 func (b *builder) add(o *stix.Object) *stix.Object {
@@ -59,18 +60,25 @@ func hasEvidence(ev []stix.Evidence, e stix.Evidence) bool {
 }
 
 func (b *builder) ev(spans []Span) []stix.Evidence {
-	if len(spans) == 0 {
+	n := min(len(spans), maxEvidence)
+	if n == 0 {
 		return nil
 	}
-	out := make([]stix.Evidence, 0, min(len(spans), maxEvidence))
-	for _, s := range spans {
-		if len(out) == maxEvidence {
-			break
-		}
-		out = append(out, stix.Evidence{ReportRef: b.reportID, Quote: b.a.text[s.Start:s.End], Start: s.Start, End: s.End})
+	// Cut from a block: a report has evidence by the thousand. The capacity
+	// ends with the slice, so add's append copies it out of the block.
+	if len(b.evBlock) < n {
+		b.evBlock = make([]stix.Evidence, max(n, evBlockSize))
+	}
+	out := b.evBlock[:n:n]
+	b.evBlock = b.evBlock[n:]
+	for i, s := range spans[:n] {
+		out[i] = stix.Evidence{ReportRef: b.reportID, Quote: b.a.text[s.Start:s.End], Start: s.Start, End: s.End}
 	}
 	return out
 }
+
+// evBlockSize is how many pieces of evidence the builder allocates at a time.
+const evBlockSize = 64
 
 func (b *builder) rel(typ, src, dst string, ev []Span, parts ...string) *stix.Object {
 	id := stix.NewID("relationship", append([]string{typ, src, dst}, parts...)...)

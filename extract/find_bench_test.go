@@ -81,3 +81,18 @@ func BenchmarkMatcherWordStarts(b *testing.B) {
 func BenchmarkMatcherInterleaved(b *testing.B) {
 	benchFind(b, func(m *matcher, t string) { m.findInterleaved(t, func(acMatch) {}) })
 }
+
+// BenchmarkNormalizeTRAM measures the normaliser over the TRAM2 texts.
+func BenchmarkNormalizeTRAM(b *testing.B) {
+	texts := tramTexts(b)
+	total := 0
+	for _, s := range texts {
+		total += len(s)
+	}
+	b.SetBytes(int64(total))
+	for b.Loop() {
+		for _, s := range texts {
+			Normalize(s)
+		}
+	}
+}

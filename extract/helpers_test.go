@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"testing"
+
+	"github.com/aptgraph/aptgraph/stix"
 )
 
 // TestIndex compares index with strings.Index, above all for subs that
@@ -68,5 +70,21 @@ func TestHasCue(t *testing.T) {
 				t.Errorf("cues %v: hasCue(%d) = %v, want %v", kinds, k, got, want)
 			}
 		}
+	}
+}
+
+// TestEvidenceBlock checks that evidence cut from one block stays apart: an
+// append to one object's evidence leaves the next object's alone.
+func TestEvidenceBlock(t *testing.T) {
+	b := &builder{a: &analysis{text: "one two three"}, reportID: "report--x"}
+	first := b.ev([]Span{{0, 3}})
+	second := b.ev([]Span{{4, 7}, {8, 13}})
+	first = append(first, stix.Evidence{Quote: "other"})
+	if second[0].Quote != "two" || second[1].Quote != "three" || len(first) != 2 {
+		t.Fatalf("first %v, second %v", first, second)
+	}
+	many := make([]Span, 10)
+	if got := len(b.ev(many)); got != maxEvidence {
+		t.Fatalf("%d pieces of evidence, want %d", got, maxEvidence)
 	}
 }

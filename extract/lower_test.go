@@ -53,7 +53,7 @@ func TestPlainASCII8(t *testing.T) {
 		for i, c := range b {
 			switch {
 			case c == ' ':
-				plain = plain && i < 7 && b[i+1] != ' '
+				plain = plain && (i == 7 || b[i+1] != ' ')
 			case !isPrintASCII(c):
 				plain = false
 			}
@@ -88,4 +88,50 @@ func TestStableRunes(t *testing.T) {
 			t.Errorf("U+%04X is not stable under NFC", r)
 		}
 	}
+}
+
+// TestNormalizeASCII compares Normalize on ASCII text, where its fast path
+// runs, with what it means said plainly: controls are spaces, runs of spaces
+// one space, lines trimmed, at most one blank line in a row, and no blank
+// lines at either end.
+func TestNormalizeASCII(t *testing.T) {
+	alphabet := []byte("  aZ.~\n\n\r\t\x01\x7f")
+	r := rand.New(rand.NewSource(3))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, r.Intn(40))
+		for i := range b {
+			b[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		// Long plain stretches reach the eight-byte step.
+		s := strings.Repeat("ab cd ef", r.Intn(3)) + string(b) + strings.Repeat("gh ij k", r.Intn(3))
+		if got, want := Normalize(s), normalizeASCII(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func normalizeASCII(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r != '\n' && (r < ' ' || r == 0x7f) {
+			return ' '
+		}
+		return r
+	}, s)
+	var lines []string
+	blank := false
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" {
+			blank = len(lines) > 0
+			continue
+		}
+		if blank {
+			lines = append(lines, "")
+			blank = false
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
 }

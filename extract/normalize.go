@@ -44,8 +44,14 @@ func Normalize(s string) string {
 		// Fast path: a run of printable ASCII goes through as is, and so do
 		// the single spaces between its words, which nothing would change.
 		if isPrintASCII(c) {
+			// Eight bytes at a time, then byte by byte to the end of the run.
 			j := i + 1
-			for j+8 <= len(s) && plainASCII8(swar.Load(s, j)) {
+			for j+9 <= len(s) {
+				x := swar.Load(s, j)
+				// A block may end in a space that a printable byte follows.
+				if !plainASCII8(x) || x>>56 == ' ' && !isPrintASCII(s[j+8]) {
+					break
+				}
 				j += 8
 			}
 			for j < len(s) {
@@ -125,14 +131,15 @@ func Normalize(s string) string {
 	return b.String()
 }
 
-// plainASCII8 reports whether the eight bytes of x would pass the fast
-// path one by one: printable ASCII or single spaces, not ending in a space.
+// plainASCII8 reports whether the eight bytes of x are printable ASCII or
+// single spaces. After a printable byte, they pass the fast path one by one
+// if the last is not a space, or if a printable byte follows it.
 func plainASCII8(x uint64) bool {
 	if x&swar.High != 0 || swar.Between(x, ' ', '~') != swar.High {
 		return false // not all from ' ' to '~'
 	}
 	sp := swar.Between(x, ' ', ' ') // the spaces
-	return sp&(sp>>8) == 0 && sp>>56 == 0
+	return sp&(sp>>8) == 0
 }
 
 // isPrintASCII reports whether c is printable ASCII other than space.
