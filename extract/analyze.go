@@ -609,7 +609,7 @@ func (a *analysis) appositiveNames(v *sview) []mention {
 			switch {
 			case w == "a" || w == "an":
 				article, i = true, start
-			case w == "" || w == "the" || strings.ToLower(w) != w || n == 2:
+			case w == "" || w == "the" || !isLowerCase(w) || n == 2:
 				n = 3
 			default:
 				i = start
@@ -1251,7 +1251,7 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 		// Back over up to three lower-case modifiers ("remote
 		// administration"), then over the names and their "and" or commas.
 		k := n - 1
-		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && toks[k].text == strings.ToLower(toks[k].text) && !malwareWordSet[toks[k].text] && toks[k].text != "and"; m++ {
+		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && isLowerCase(toks[k].text) && !malwareWordSet[toks[k].text] && toks[k].text != "and"; m++ {
 			k--
 		}
 		// Names, one word each, joined by "and" or commas: "the Apostle and
@@ -1573,4 +1573,19 @@ func overlapsAny(spans []Span, sp Span) bool {
 		}
 	}
 	return false
+}
+
+// isLowerCase reports whether s == strings.ToLower(s), without making the
+// lower-case copy for ASCII.
+func isLowerCase(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return s == strings.ToLower(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -160,7 +160,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 	sponsorID := map[*sponsor]string{}
 	for _, k := range sortedKeys(a.sponsors) {
 		s := a.sponsors[k]
-		id := stix.NewID("threat-actor", strings.ToLower(s.name))
+		id := stix.NewID("threat-actor", s.name)
 		b.add(&stix.Object{Type: "threat-actor", ID: id, Name: s.name, Aliases: bodyForms(s.name, s.country),
 			ThreatActorTypes: []string{"nation-state"}, Evidence: b.ev(s.ev)})
 		if s.country != "" {
@@ -186,7 +186,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		if id, ok := partyID[p]; ok {
 			return id
 		}
-		id := stix.NewID("identity", strings.ToLower(p.name))
+		id := stix.NewID("identity", p.name)
 		class := "organization"
 		if p.class == "individual" {
 			class = "individual"
@@ -232,7 +232,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		if len(p.ev) == 0 {
 			continue
 		}
-		id := stix.NewID("identity", strings.ToLower(p.name))
+		id := stix.NewID("identity", p.name)
 		o := b.add(&stix.Object{Type: "identity", ID: id, Name: p.name, IdentityClass: "individual", Evidence: b.ev(p.ev)})
 		if len(o.Evidence) == 0 {
 			o.Evidence = b.ev(p.ev)
@@ -265,7 +265,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			b.add(&stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "class", Sectors: stixSector(t.name), Evidence: b.ev(t.ev)})
 		case "org":
 			v := a.victims[strings.ToLower(t.name)]
-			dst = stix.NewID("identity", strings.ToLower(t.name))
+			dst = stix.NewID("identity", t.name)
 			o := &stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "organization", Evidence: b.ev(t.ev)}
 			if v != nil {
 				for _, s := range v.sectors {
@@ -292,11 +292,11 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			if u.ref >= textSoftwareBase {
 				name := a.textSoftware[u.ref-textSoftwareBase]
 				if a.textTools[name] {
-					id = stix.NewID("tool", strings.ToLower(name))
+					id = stix.NewID("tool", name)
 					b.add(&stix.Object{Type: "tool", ID: id, Name: name, Evidence: b.ev(u.ev)})
 					break
 				}
-				id = stix.NewID("malware", strings.ToLower(name))
+				id = stix.NewID("malware", name)
 				t := true
 				b.add(&stix.Object{Type: "malware", ID: id, Name: name, IsFamily: &t, Evidence: b.ev(u.ev)})
 				break
@@ -306,7 +306,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			if s.Kind == "tool" {
 				typ = "tool"
 			}
-			id = stix.NewID(typ, strings.ToLower(s.Name))
+			id = stix.NewID(typ, s.Name)
 			o := &stix.Object{Type: typ, ID: id, Name: s.Name, Evidence: b.ev(u.ev)}
 			// Other names: the data's, and the one the text used.
 			seen := map[string]bool{strings.ToLower(s.Name): true}
@@ -348,7 +348,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		if t.to > 0 {
 			name = fmt.Sprintf("%s campaign %d-%d", t.group.name, t.from, t.to)
 		}
-		id := stix.NewID("campaign", strings.ToLower(name))
+		id := stix.NewID("campaign", name)
 		o := &stix.Object{Type: "campaign", ID: id, Name: name, FirstSeen: yearStart(t.from), Evidence: b.ev([]Span{t.ev})}
 		if t.to > 0 {
 			o.LastSeen = yearEnd(t.to)

@@ -88,3 +88,45 @@ func TestEvidenceBlock(t *testing.T) {
 		t.Fatalf("%d pieces of evidence, want %d", got, maxEvidence)
 	}
 }
+
+// TestIsAbbreviation compares isAbbreviation with the plain reading it
+// replaces: lower-case the word before the period and look it up.
+func TestIsAbbreviation(t *testing.T) {
+	plain := func(text string, i int) bool {
+		j := strings.LastIndexAny(text[:i], " \n(\"") + 1
+		word := strings.ToLower(text[j:i])
+		if word == "" {
+			return false
+		}
+		if abbreviations[word] || i-j == 1 && text[j] >= 'A' && text[j] <= 'Z' {
+			return true
+		}
+		if strings.Count(word, ".") >= 1 && len(word) <= 8 {
+			for _, p := range strings.Split(word, ".") {
+				if len(p) > 2 {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	for _, s := range []string{"Mr.", "the U.S.", "John F.", "D.P.R.K.", "Windows.", "(Inc.", "\"etc.", "a.b.cde.",
+		"Sept.", "VERYLONGWORDWITHCAPITALS.", "Écoles.", "\u212A.", "x.", "No.", "e.g."} {
+		for i := 0; i < len(s); i++ {
+			if s[i] == '.' {
+				if got, want := isAbbreviation(s, i), plain(s, i); got != want {
+					t.Errorf("isAbbreviation(%q, %d) = %v, want %v", s, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestIsLowerCase(t *testing.T) {
+	for _, s := range []string{"", "abc", "aBc", "école", "École", "x\u212A", "tools-2"} {
+		if got, want := isLowerCase(s), s == strings.ToLower(s); got != want {
+			t.Errorf("isLowerCase(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

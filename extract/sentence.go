@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aptgraph/aptgraph/internal/swar"
 )
@@ -168,26 +169,50 @@ func isAbbreviation(text string, i int) bool {
 		}
 		j--
 	}
-	word := strings.ToLower(text[j:i])
-	if word == "" {
+	w := text[j:i]
+	if w == "" {
 		return false
 	}
-	if abbreviations[word] {
-		return true
-	}
 	// A single capital letter: an initial, as in "John F. Kennedy".
-	if i-j == 1 && text[j] >= 'A' && text[j] <= 'Z' {
+	initial := i-j == 1 && text[j] >= 'A' && text[j] <= 'Z'
+	var buf [16]byte
+	if len(w) > len(buf) || !isASCII(w) {
+		return abbreviation(strings.ToLower(w), initial)
+	}
+	low := buf[:len(w)]
+	for k := 0; k < len(w); k++ {
+		c := w[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[k] = c
+	}
+	return abbreviation(string(low), initial)
+}
+
+// abbreviation reports whether word (in lower case) is an abbreviation, an
+// initial, or a dotted acronym such as "u.s" or "d.p.r.k". The caller's
+// buffer may back word: it is not kept.
+func abbreviation(word string, initial bool) bool {
+	if abbreviations[word] || initial {
 		return true
 	}
-	// Dotted acronyms such as "U.S" or "D.P.R.K".
-	if strings.Count(word, ".") >= 1 && len(word) <= 8 {
-		allShort := true
-		for _, p := range strings.Split(word, ".") {
-			if len(p) > 2 {
-				allShort = false
-			}
-		}
-		return allShort
+	if len(word) > 8 || strings.IndexByte(word, '.') < 0 {
+		return false
 	}
-	return false
+	for part := range strings.SplitSeq(word, ".") {
+		if len(part) > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

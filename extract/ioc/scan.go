@@ -92,7 +92,11 @@ type scanner struct {
 	urlEnd int   // the end of the URL whose path is being scanned
 	pctEnd int   // the end of the last %XX escape skipped
 	dots   []int // scratch for domain
+	noName span  // hostish finds no name from a start in here
 }
+
+// span is a range of the scanned text, [Start, End).
+type span struct{ Start, End int }
 
 func (s *scanner) emit(typ Type, value string, start, end int) {
 	s.out = append(s.out, Match{Type: typ, Value: value, Start: start, End: end})
@@ -369,6 +373,9 @@ const (
 // starting at i and returns where scanning goes on, or i.
 func (s *scanner) hostish(i int) int {
 	t := s.t
+	if s.noName.Start <= i && i < s.noName.End {
+		return i
+	}
 	k := i
 	dot := false // a dot followed by a label byte: a name may start here
 	for k < len(t) && k-i <= maxLocal && cls[t[k]]&cLocal != 0 {
@@ -379,6 +386,12 @@ func (s *scanner) hostish(i int) int {
 	}
 	if !dot && (k >= len(t) || t[k] != '@') {
 		// No name: a first label of more than 63 bytes would be too long.
+		// Nor is there one from any later start in the run, when the run
+		// ended on its own: "command-and-control" is read once, not at
+		// each of its words.
+		if k >= len(t) || cls[t[k]]&cLocal == 0 {
+			s.noName = span{i, k}
+		}
 		return i
 	}
 	if k < len(t) && t[k] == '@' {
