@@ -480,6 +480,9 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 			continue
 		}
 		idx := a.x.lookupGroup(m.name)
+		if r := a.akaOf(v, m, idx); r >= 0 {
+			idx = []int{r}
+		}
 		headNear := a.headBeforeIntro(v, m)
 		switch {
 		case len(idx) >= 1 && (headNear || a.groupContext(v, m) || !isPlainCapWord(m.name)):
@@ -587,6 +590,26 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		a.focus = groups[len(groups)-1]
 		a.focusSet = append(a.focusSet[:0], groups...)
 	}
+}
+
+// akaOf returns the group, among the candidates idx of the introduced name
+// m, that the sentence named right before it by another name: in "FIN7,
+// the crime group also known as Carbanak", Carbanak is FIN7's, though it is
+// also a group's own name. It returns -1 when there is none or idx is one.
+func (a *analysis) akaOf(v *sview, m mention, idx []int) int {
+	if len(idx) < 2 {
+		return -1
+	}
+	best := -1
+	for _, e := range v.ents {
+		if e.End > m.Start {
+			break
+		}
+		if e.kind == kGroup && e.e != nil && !sameName(e.name, m.name) && slices.Contains(idx, int(e.ref)) {
+			best = int(e.ref)
+		}
+	}
+	return best
 }
 
 // appositiveNames returns the names set right before ", a <group noun>",

@@ -348,7 +348,10 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	if len(by) == 0 && weSubject(v.low(a)) {
 		by = []*party{a.publisher()}
 	}
-	if len(by) == 0 && a.lastClaimant != nil && v.s.Para-a.lastClaimPar <= 3 {
+	// "... is attributed by Western governments to ...": the sentence names
+	// its source, though none the claimant rules know; the report carries
+	// it, not whoever spoke last.
+	if len(by) == 0 && a.lastClaimant != nil && v.s.Para-a.lastClaimPar <= 3 && !passiveAgent(v.low(a)) {
 		by = a.lastClaimant
 	}
 	if len(by) == 0 {
@@ -945,6 +948,21 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	for _, p := range a.peopleIn(v, w) {
 		if !covered(p.Span) {
 			out = append(out, claimantCand{p.Span, a.party(p.person.name, p.person.country, "individual", false)})
+		}
+	}
+	// "The services assess", "both agencies said": the bodies the sentence
+	// before named together.
+	if len(out) == 0 && v.i > 0 && pluralBodyRef(a.lowerOf(Span{w.Start, w.End})) {
+		prev := a.sents[v.i-1].Span
+		k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= prev.Start })
+		for ; k < len(a.ents) && a.ents[k].End <= prev.End; k++ {
+			if m := a.ents[k]; m.kind == kBody && !bodies[m.ref].Vendor {
+				b := bodies[m.ref]
+				out = append(out, claimantCand{w, a.party(b.Name, b.Country, "government", false)})
+			}
+		}
+		if len(out) < 2 {
+			out = out[:0]
 		}
 	}
 	// "the Foreign Ministry", "the ministry", "the statement": the last claimant of that kind.
@@ -1966,4 +1984,26 @@ func lastField(s string) string {
 	}
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return s[i+n:]
+}
+
+// passiveAgent reports whether a sentence names who made its attribution
+// in the passive: "is attributed by", "were blamed by". ("Linked by" and
+// "tied by" as often take the evidence: "linked by shared infrastructure".)
+func passiveAgent(low string) bool {
+	return strings.Contains(low, " attributed by ") || strings.Contains(low, " blamed by ")
+}
+
+// pluralBodyRef reports whether the subject right before a reporting verb
+// points back to several bodies at once: "the services", "both agencies
+// also", "the two agencies".
+func pluralBodyRef(low string) bool {
+	for _, det := range []string{"the ", "both ", "the two ", "the three ", "all three "} {
+		for _, n := range []string{"services", "agencies"} {
+			if i := strings.LastIndex(low, det+n); i >= 0 && (i == 0 || low[i-1] == ' ') &&
+				len(strings.Fields(low[i+len(det)+len(n):])) <= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }

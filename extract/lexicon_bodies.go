@@ -78,7 +78,7 @@ var bodies = []body{
 	{Name: "Federal Office for the Protection of the Constitution", Country: "DE", Forms: []string{"BfV"}},
 	{Name: "ANSSI", Country: "FR", Forms: []string{"French National Cybersecurity Agency"}},
 	{Name: "AIVD", Country: "NL", Forms: []string{"General Intelligence and Security Service"}},
-	{Name: "MIVD", Country: "NL"},
+	{Name: "MIVD", Country: "NL", Forms: []string{"Defence Intelligence and Security Service", "Military Intelligence and Security Service"}},
 	{Name: "National Intelligence Service", Country: "KR", Forms: []string{"NIS"}},
 	{Name: "Korea Internet & Security Agency", Country: "KR", Forms: []string{"KISA"}},
 	{Name: "Security Service of Ukraine", Country: "UA", Forms: []string{"SBU"}},

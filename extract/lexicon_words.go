@@ -50,7 +50,9 @@ var sectorWords = map[string]string{
 	"heating": "utilities", "water supply": "water",
 	"private sector": "private sector", "private-sector": "private sector",
 	"senators": "government", "members of parliament": "government", "congressional": "government",
-	"fashion": "retail", "apparel": "retail", "5g": "telecommunications",
+	"fashion": "retail", "apparel": "retail", "5g": "telecommunications", "retailers": "retail", "retailer": "retail",
+	"restaurants": "hospitality-leisure", "restaurant": "hospitality-leisure", "hotel": "hospitality-leisure",
+	"casinos": "hospitality-leisure", "casino": "hospitality-leisure", "resorts": "hospitality-leisure",
 	"law enforcement": "law enforcement", "law-enforcement": "law enforcement", "port authorities": "transportation", "legislature": "government", "legislators": "government", "dissidents": "dissidents", "activists": "activists", "semiconductor industry": "technology",
 }
 
@@ -87,9 +89,11 @@ var estimative = []struct {
 	{"very likely", 85}, {"highly likely", 85}, {"highly probable", 85}, {"very probable", 85},
 	{"most likely", 85},
 	{"likely", 65}, {"probable", 65}, {"probably", 65}, {"probability", 65},
-	{"high degree of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85}, {"highly confident", 85},
+	{"high degree of confidence", 85}, {"high level of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85},
+	{"highly confident", 85},
+	{"moderate degree of confidence", 50}, {"moderate level of confidence", 50}, {"medium level of confidence", 50},
 	{"moderate confidence", 50}, {"medium confidence", 50}, {"moderate-confidence", 50},
-	{"low confidence", 15}, {"low-confidence", 15},
+	{"low degree of confidence", 15}, {"low level of confidence", 15}, {"low confidence", 15}, {"low-confidence", 15},
 }
 
 // hedgeWords mark a claim that is reported rather than asserted; they leave

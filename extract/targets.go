@@ -32,6 +32,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	}
 	sponsorCountries := map[string]bool{}
 	for _, g := range a.govPhrases(v) {
+		// "Dutch government agencies": the phrase names whose agencies
+		// were hit, not a sponsor.
+		switch w := strings.Trim(a.nextWord(g.End, v.s.End), ",.;:"); {
+		case plainVictimNouns[w], w == "agencies", w == "departments", w == "systems":
+			continue
+		}
 		sponsorCountries[g.country] = true
 	}
 	for _, g := range groups {
@@ -156,11 +162,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if sponsorCountries[iso] {
 			// The group's own country is a victim only with a plain victim
 			// noun: "Chinese dissidents", not "Chinese citizens" or "officials".
-			switch next {
-			case "companies", "firms", "organizations", "organisations", "entities", "businesses", "networks",
-				"institutions", "universities", "banks", "hospitals", "dissidents", "activists", "journalists",
-				"diplomats", "embassies", "ministries", "websites", "servers", "users":
-			default:
+			if !plainVictimNouns[next] {
 				victimHead = false
 			}
 			if !victimHead {
@@ -934,7 +936,10 @@ func (a *analysis) victimContext(v *sview, sp Span) bool {
 	}
 	for _, w := range []string{"against ", "on ", "targeted ", "targeting ", "targets ", "hacked ", "breached ",
 		"compromised ", "into ", "infiltrated ", "attacked ", "from ", "victims ", "victim ", "including ", "hit ",
-		"penetrated ", "at ", "breaching ", "hacking ", "compromising ", "attacking ", "infiltrating ", "penetrating "} {
+		"penetrated ", "at ", "breaching ", "hacking ", "compromising ", "attacking ", "infiltrating ", "penetrating ",
+		// The nouns: "the breach of the Dutch police", "the hack of TV5Monde".
+		"hack of ", "hacking of ", "breach of ", "compromise of ", "infiltration of ", "penetration of ",
+		"sabotage of "} {
 		if strings.HasSuffix(before, w) || strings.HasSuffix(before, w+"the ") {
 			return true
 		}
@@ -1009,7 +1014,7 @@ func isCompanyHead(w string) bool {
 	switch w {
 	case "firm", "company", "maker", "carmaker", "automaker", "drugmaker", "operator", "giant", "conglomerate",
 		"provider", "insurer", "retailer", "manufacturer", "airline", "utility", "producer", "supplier",
-		"broadcaster", "newspaper", "chain", "lender", "shipper", "carrier":
+		"broadcaster", "newspaper", "chain", "lender", "shipper", "carrier", "channel", "station", "outlet":
 		return true
 	}
 	return false
@@ -1341,3 +1346,12 @@ func sectorsOfName(name string) []string {
 	}
 	return out
 }
+
+// plainVictimNouns after a country name make it a victim even where the
+// country also sponsors: "Chinese dissidents", "Dutch government agencies"
+// (after a government phrase), but not "Chinese officials".
+var plainVictimNouns = map[string]bool{"companies": true, "firms": true, "organizations": true,
+	"organisations": true, "entities": true, "businesses": true, "networks": true, "institutions": true,
+	"universities": true, "banks": true, "hospitals": true, "dissidents": true, "activists": true,
+	"journalists": true, "diplomats": true, "embassies": true, "ministries": true, "websites": true,
+	"servers": true, "users": true}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -193,15 +194,13 @@ func writeSummary(w io.Writer, b *stix.Bundle) error {
 	if rep != nil {
 		fmt.Fprintf(w, "Report: %s\nPublished: %s\n", rep.Name, rep.Published)
 	}
+	// Each item once: several groups may hit one country.
 	section := func(title string, items []string) {
-		fmt.Fprintf(w, "\n%s (%d)\n", title, len(items))
 		sort.Strings(items)
-		seen := map[string]bool{}
+		items = slices.Compact(items)
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(items))
 		for _, it := range items {
-			if !seen[it] {
-				seen[it] = true
-				fmt.Fprintf(w, "  - %s\n", it)
-			}
+			fmt.Fprintf(w, "  - %s\n", it)
 		}
 	}
 	section("Groups", groups)
