@@ -125,6 +125,8 @@ type analysis struct {
 	pending       *pendingClaim   // a claim about a group the next sentence names
 	unnamed       []*pendingClaim // held claims never completed
 	vendor        string          // the vendor the text names most, the publisher of last resort
+	issuerRef     int32           // the body that issues a press release, once issuer has looked
+	issuerDone    bool
 	textSoftware  []string        // malware named by the text and unknown to the reference data
 	textTools     map[string]bool // those of textSoftware the text calls a tool
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
@@ -1271,6 +1273,12 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			continue
 		}
 		strong := familyWords[noun]
+		// "PteroStew, a VBScript downloader": a name set before the noun in
+		// apposition.
+		if sp, ok := a.appositiveSoftware(toks, n); ok && !a.knownName(v, sp) {
+			a.useNewSoftware(v, groups, a.text[sp.Start:sp.End], sp, toolWords[noun])
+			continue
+		}
 		// Back over up to three lower-case modifiers ("remote
 		// administration"), then over the names and their "and" or commas.
 		k := n - 1
@@ -1294,7 +1302,7 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			if strings.Contains(name, "-") || len(name) < 4 && t.isAllCaps() {
 				break
 			}
-			if !distinctiveName(name) && (!strong || notFamilyNames[name] || isStopCap(name)) {
+			if notFamilyNames[name] || !distinctiveName(name) && (!strong || isStopCap(name)) {
 				break
 			}
 			named++
@@ -1304,6 +1312,29 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			a.useNewSoftware(v, groups, name, t.Span, toolWords[noun])
 		}
 	}
+}
+
+// appositiveSoftware finds the name in "<Name>, a [modifiers] <noun>", where
+// toks[n] is the noun and at most two modifiers, in lower case or words
+// for a language or format, stand between. The name must be distinctive:
+// one word with a capital inside it or a digit, as families are named.
+func (a *analysis) appositiveSoftware(toks []token, n int) (Span, bool) {
+	k := n - 1
+	for m := 0; m < 2 && k >= 0 && toks[k].isWord() && (isLowerCase(toks[k].text) && toks[k].text != "a" && toks[k].text != "an" || notFamilyNames[toks[k].text]); m++ {
+		k--
+	}
+	if k < 2 || toks[k].text != "a" && toks[k].text != "an" || toks[k-1].text != "," {
+		return Span{}, false
+	}
+	t := toks[k-2]
+	if !t.isWord() || !t.isCap() || notFamilyNames[t.text] || !distinctiveName(t.text) || isStopCap(t.text) {
+		return Span{}, false
+	}
+	// One word: "the Windows host Foo, a loader" names no family in "host Foo".
+	if k >= 3 && toks[k-3].isWord() && toks[k-3].isCap() {
+		return Span{}, false
+	}
+	return t.Span, true
 }
 
 // useNewSoftware records software the reference data does not know, named
@@ -1334,7 +1365,11 @@ var familyWords = map[string]bool{"backdoor": true, "backdoors": true, "wiper": 
 var notFamilyNames = map[string]bool{"Windows": true, "Linux": true, "Android": true, "Unix": true, "Mac": true,
 	"Python": true, "PowerShell": true, "Java": true, "Go": true, "Golang": true, "Rust": true, "Office": true,
 	"Remote": true, "Access": true, "New": true, "Custom": true, "Modular": true, "Web": true, "Android-based": true,
-	"Russian": true, "Chinese": true, "Iranian": true, "Korean": true, "North": true, "Known": true, "First": true}
+	"Russian": true, "Chinese": true, "Iranian": true, "Korean": true, "North": true, "Known": true, "First": true,
+	// Languages and formats: "a VBScript downloader", "a JavaScript loader".
+	"VBScript": true, "JavaScript": true, "JScript": true, "TypeScript": true, "Delphi": true, "Perl": true,
+	"Ruby": true, "Lua": true, "Kotlin": true, "Swift": true, "macOS": true, "iOS": true, "ELF": true,
+	"AutoIt": true, "AutoHotkey": true, "Excel": true, "Word": true, "Outlook": true, "Nim": true}
 
 // malwareWords are words for malware and tools.
 var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers", "loader", "loaders", "implant",

@@ -660,7 +660,47 @@ func (a *analysis) hedges(v *sview) []string {
 // publisher is the claimant of last resort: the document's own source.
 func (a *analysis) publisher() *party {
 	name := a.x.publisherName(a.doc(), a.vendor)
+	if name == unknownSource {
+		if r := a.issuer(); r >= 0 {
+			b := bodies[r]
+			return a.party(b.Name, b.Country, "government", false)
+		}
+	}
 	return a.party(name, "", "organization", true)
+}
+
+// issuer returns the government body that issues the text, as a press
+// release says in its first sentences ("The Justice Department today
+// unsealed", "Today, the Department of the Treasury's Office of Foreign
+// Assets Control is sanctioning"), or -1. A news story tells of a weekday.
+func (a *analysis) issuer() int32 {
+	if a.issuerDone {
+		return a.issuerRef
+	}
+	a.issuerDone, a.issuerRef = true, -1
+	for _, s := range a.sents[:min(3, len(a.sents))] {
+		if !hasWord(a.lowerOf(s.Span), "today") {
+			continue
+		}
+		k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= s.Start })
+		for ; k < len(a.ents) && a.ents[k].End <= s.End; k++ {
+			if m := a.ents[k]; m.kind == kBody && !bodies[m.ref].Vendor && !bodies[m.ref].Sponsor && bodies[m.ref].Country != "" {
+				a.issuerRef = m.ref
+				return m.ref
+			}
+		}
+	}
+	return -1
+}
+
+// hasWord reports whether w stands in low as a whole word.
+func hasWord(low, w string) bool {
+	for i := range indexes(low, w) {
+		if (i == 0 || !isWordByte(low[i-1])) && (i+len(w) == len(low) || !isWordByte(low[i+len(w)])) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analysis) party(name, country, class string, vendor bool) *party {
@@ -796,6 +836,12 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			}
 			if len(after) > 0 && !inList {
 				cs = after
+			}
+			// "... has ties to the Chinese government, he said": the
+			// pronoun after the comma speaks, not what stands before it.
+			if f := lastField(a.lowerOf(Span{ws + k, rv.Start})); len(after) == 0 && (f == "he" || f == "she") &&
+				strings.TrimSpace(a.text[ws+k+1:rv.Start]) == f {
+				cs = a.claimantCands(v, gov, Span{ws + k + 2, rv.Start})
 			}
 		}
 		if len(cs) == 0 {
@@ -1515,6 +1561,11 @@ func (a *analysis) countryListTo(v *sview, m mention, verb int) bool {
 // capitalised words that ends in an organisation word ("National Cyber
 // Directorate"), with the country of a possessive or demonym before it.
 func (a *analysis) namedOrgs(v *sview, w Span) []claimantCand {
+	// In a headline every word has a capital: a run of them is no name
+	// ("Treasury Sanctions Company and Hacker ...").
+	if a.titleCase(v) {
+		return nil
+	}
 	var out []claimantCand
 	toks := v.tokens(a)
 	for i := 0; i < len(toks); i++ {

@@ -110,7 +110,7 @@ func (x *Extractor) entriesAt(surface string) []entry {
 // to, else the vendor the text names most, else the URL's host.
 func (x *Extractor) publisherName(doc *aptgraph.Document, vendor string) string {
 	if doc == nil {
-		return "Unknown source"
+		return unknownSource
 	}
 	host := ""
 	if u, err := url.Parse(doc.URL); err == nil && u.Host != "" {
@@ -130,8 +130,11 @@ func (x *Extractor) publisherName(doc *aptgraph.Document, vendor string) string 
 	if host != "" {
 		return host
 	}
-	return "Unknown source"
+	return unknownSource
 }
+
+// unknownSource is the publisher of a text that names none.
+const unknownSource = "Unknown source"
 
 // Extract reads one document. It returns EINVALID when the document holds
 // no text.

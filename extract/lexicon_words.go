@@ -10,7 +10,8 @@ var sectorWords = map[string]string{
 	"chemical": "chemical", "chemicals": "chemical", "petrochemical": "energy", "petrochemicals": "energy",
 	"communications": "communications", "telecommunications": "telecommunications", "telecom": "telecommunications",
 	"telecoms": "telecommunications", "telco": "telecommunications", "telcos": "telecommunications",
-	"internet service providers": "telecommunications", "isps": "telecommunications", "mobile operators": "telecommunications",
+	"internet service providers": "telecommunications", "internet service provider": "telecommunications",
+	"telecommunication": "telecommunications", "isps": "telecommunications", "mobile operators": "telecommunications",
 	"construction": "construction", "defense": "defense", "defence": "defense", "military": "defense",
 	"defense industrial base": "defense", "defense contractors": "defense", "defence contractors": "defense",
 	"education": "education", "universities": "education", "university": "education", "academia": "education",
@@ -22,7 +23,7 @@ var sectorWords = map[string]string{
 	"financial": "financial-services", "finance": "financial-services", "banking": "financial-services",
 	"banks": "financial-services", "bank": "financial-services", "fintech": "financial-services",
 	"cryptocurrency": "cryptocurrency", "crypto": "cryptocurrency", "blockchain": "cryptocurrency",
-	"government": "government", "governments": "government", "government agencies": "government",
+	"government": "government", "governments": "government", "government agencies": "government", "governmental": "government",
 	"ministries": "government", "public sector": "government", "diplomatic": "government", "embassies": "government",
 	"local government": "government-local", "municipalities": "government-local", "state government": "government-regional",
 	"healthcare": "healthcare", "health care": "healthcare", "health": "healthcare", "hospitals": "healthcare",
@@ -59,7 +60,7 @@ var sectorWords = map[string]string{
 // sectorHeads are nouns after a sector word that make it a sector ("defense
 // contractors", "government agencies", "energy sector").
 var sectorHeads = map[string]bool{
-	"sector": true, "sectors": true, "authorities": true, "industry": true, "industries": true, "companies": true, "company": true,
+	"sector": true, "sectors": true, "authorities": true, "units": true, "industry": true, "industries": true, "companies": true, "company": true,
 	"firms": true, "firm": true, "organizations": true, "organisations": true, "organization": true,
 	"organisation": true, "entities": true, "entity": true, "agencies": true, "agency": true, "institutions": true,
 	"institution": true, "targets": true, "victims": true, "networks": true, "providers": true, "provider": true,
@@ -180,6 +181,8 @@ var targetCues = []string{
 	"disrupted", "sabotage", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
 	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
 	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
+	"aimed mainly at", "aimed mostly at", "aimed largely at", "aimed primarily at", "aimed chiefly at",
+	"aimed specifically at", "aimed squarely at", "aimed almost exclusively at", "aimed exclusively at",
 	"broke into", "break into", "breaking into", "broken into", "gained access", "gain access", "gaining access",
 	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over", "hidden inside", "hiding in",
 	"hid in", "burrowed into", "lurking in", "pre-positioned", "prepositioned", "pre-positioning",

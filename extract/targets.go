@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -108,6 +109,24 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			continue
 		}
 		iso := a.x.dict.countries[m.ref].ISO2
+		// "the FBI and cyber agencies in Britain and Canada said": in the
+		// subject of a reporting verb, a country after "agencies in" says
+		// where a source sits ("..., the agency said" puts the subject
+		// after a comma, and what comes before it is no subject).
+		last := i
+		for last+1 < len(ents) && ents[last+1].kind == kCountry && isListGap(a.between(ents[last].End, ents[last+1].Start)) {
+			last++
+		}
+		if w, ok := windowOf(v.claimWindows, m.Span); ok && ents[last].End <= w.End && !strings.Contains(a.text[ents[last].End:w.End], ",") {
+			k := i
+			for k > 0 && ents[k-1].kind == kCountry && isListGap(a.between(ents[k-1].End, ents[k].Start)) {
+				k--
+			}
+			before := strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, ents[k].Start-40), ents[k].Start}), "the ")
+			if b, ok := strings.CutSuffix(before, " in "); ok && slices.ContainsFunc(provenanceNouns, func(n string) bool { return endsWithWord(b, n) }) {
+				continue
+			}
+		}
 		next := strings.ToLower(a.nextWord(m.End, v.s.End))
 		prev := strings.ToLower(a.prevWords(m.Start, v.s.Start, 2))
 		victimHead := victimHeads[next]
@@ -641,6 +660,15 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 				titleEnd = k
 			}
 		}
+		// "Secretary of the Treasury Wally Adeyemo", "Director of National
+		// Intelligence Avril Haines": a title, "of", its office, then the
+		// name, which is the last two words (three with an initial).
+		if titleEnd < 0 && len(run) >= 3 && titleOfBefore(toks, i) {
+			titleEnd = len(run) - 3
+			if len(run) >= 4 && isInitial(run[len(run)-2].text) {
+				titleEnd = len(run) - 4
+			}
+		}
 		// "the German rail operator Deutsche Bahn": a company, not a person.
 		if titleEnd < 0 && i > 0 && isCompanyHead(toks[i-1].text) {
 			i = j - 1
@@ -757,7 +785,8 @@ func (a *analysis) listedWithPerson(v *sview, names []token) bool {
 // listWords announce a list of people: "charged A, B and C", "named the
 // officers as ...".
 var listWords = []string{"defendants", "charged", "charges", "charging", "indicted", "indictment", "nationals",
-	"officers", "named", "sanctioned", "suspects", "accused", "identified", "identities", "members"}
+	"officers", "named", "sanctioned", "sanctioning", "designated", "designating", "suspects", "accused", "identified",
+	"identities", "members"}
 
 // namesList reports whether v is a list ("A, B and C") in a sentence that
 // announces people: defendants, suspects, officers named.
@@ -1112,7 +1141,50 @@ func (a *analysis) organsHit(v *sview) []orgName {
 		}
 		out = append(out, orgName{Span: g.Span, name: a.text[g.Start:g.End]})
 	}
+	// Known bodies hit: "the compromise of the Department of the Treasury's
+	// network", "hackers breached the Office of Personnel Management". Only
+	// plain words of harm count: a body "from" or "at" which something
+	// comes is mostly a source.
+	for _, m := range v.ents {
+		if m.kind != kBody || v.inClaimant(m.Span) {
+			continue
+		}
+		b := bodies[m.ref]
+		if b.Sponsor || b.Vendor {
+			continue
+		}
+		if a.systemsOf(v, m.Span) || a.harmedBefore(v, m.Span) {
+			out = append(out, orgName{Span: m.Span, name: b.Name})
+		}
+	}
 	return out
+}
+
+// systemsOf reports whether "'s network", "'s systems" or the like follow sp.
+func (a *analysis) systemsOf(v *sview, sp Span) bool {
+	after := a.lowerOf(Span{sp.End, min(v.s.End, sp.End+30)})
+	if !strings.HasPrefix(after, "'s ") {
+		return false
+	}
+	for _, w := range []string{"network", "systems", "servers", "email", "computers", "accounts"} {
+		if strings.HasPrefix(after[3:], w) || strings.HasPrefix(after[3:], "unclassified "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// harmedBefore reports whether a word of harm stands right before sp:
+// "breached the", "the compromise of".
+func (a *analysis) harmedBefore(v *sview, sp Span) bool {
+	before := strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the ")
+	for _, w := range []string{"hacked ", "breached ", "compromised ", "infiltrated ", "attacked ", "targeted ",
+		"penetrated ", "compromise of ", "breach of ", "hack of ", "hacking of ", "intrusion into ", "intrusions into "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // spansOf returns the spans of orgs.
@@ -1355,3 +1427,23 @@ var plainVictimNouns = map[string]bool{"companies": true, "firms": true, "organi
 	"universities": true, "banks": true, "hospitals": true, "dissidents": true, "activists": true,
 	"journalists": true, "diplomats": true, "embassies": true, "ministries": true, "websites": true,
 	"servers": true, "users": true}
+
+// titleOfBefore reports whether "<title> of" or "<title> of the" stands
+// right before toks[i]: the office of a title follows.
+func titleOfBefore(toks []token, i int) bool {
+	k := i - 1
+	if k >= 0 && toks[k].text == "the" {
+		k--
+	}
+	return k >= 1 && toks[k].text == "of" && isTitleWord(toks[k-1].text)
+}
+
+// windowOf returns the span of spans that sp lies inside.
+func windowOf(spans []Span, sp Span) (Span, bool) {
+	for _, w := range spans {
+		if sp.Start >= w.Start && sp.End <= w.End {
+			return w, true
+		}
+	}
+	return Span{}, false
+}
