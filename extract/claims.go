@@ -368,9 +368,10 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	for _, p := range pairs {
 		// A sponsor from another country than the one the reference data
 		// gives the group is a misreading ("the FBI, NSA and NCSC assess
-		// that SVR actors ..."), not a claim.
+		// that SVR actors ..."), not a claim, unless the text ties the two
+		// outright ("linked Ghostwriter to the Russian state").
 		if p.g.kbIndex >= 0 && p.s.country != "" {
-			if cc := a.x.facts.Groups[p.g.kbIndex].Country; cc != "" && cc != p.s.country {
+			if cc := a.x.facts.Groups[p.g.kbIndex].Country; cc != "" && cc != p.s.country && !a.tiedTo(v, p.s.Span) {
 				continue
 			}
 		}
@@ -784,11 +785,19 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		if k := strings.LastIndexAny(seg, "\";:"); k >= 0 {
 			ws = segStart + k + 1
 		}
+		wsBase := max(ws, rv.Start-300)
 		if k := lastClauseWord(seg); k >= 0 && segStart+k > ws {
 			ws = segStart + k
 		}
 		ws = max(ws, rv.Start-300)
 		cs := a.claimantCands(v, gov, Span{ws, rv.Start})
+		// "Researchers at Mandiant, which tracks them as UNC1151, have
+		// said": a relative clause between commas; the subject is before it.
+		if len(cs) == 0 {
+			if at := relativeClauseBefore(seg); at >= 0 && segStart+at > wsBase {
+				cs = a.claimantCands(v, gov, Span{wsBase, segStart + at})
+			}
+		}
 		// "..., Microsoft said": the speaker after the last comma.
 		if k := strings.LastIndex(a.text[ws:rv.Start], ", "); k >= 0 {
 			var after, before []claimantCand
@@ -925,6 +934,26 @@ func lastClauseWord(seg string) int {
 		return best
 	}
 	return best
+}
+
+// relativeClauseBefore returns where ", which ..." or ", who ..." starts in
+// seg, the words before a reporting verb, when the clause closes with a
+// comma and only an auxiliary stands between it and the verb; else -1.
+func relativeClauseBefore(seg string) int {
+	end := strings.LastIndex(seg, ", ")
+	if end < 0 {
+		return -1
+	}
+	switch strings.TrimSpace(seg[end+2:]) {
+	case "", "has", "have", "had", "has also", "have also":
+	default:
+		return -1
+	}
+	at := max(strings.LastIndex(seg[:end], ", which "), strings.LastIndex(seg[:end], ", who "))
+	if at < 0 {
+		return -1
+	}
+	return at
 }
 
 type claimantCand struct {
@@ -1436,6 +1465,18 @@ func (a *analysis) cueRightBefore(v *sview, sp Span, k kind) bool {
 		}
 	}
 	return false
+}
+
+// tiedTo reports whether sp is the object of an attribution cue: right
+// after it ("backed by the Russian state"), or after "to" or "with" in a
+// sentence that holds one ("linked the campaign to the Russian state",
+// "associated these with the Russian State").
+func (a *analysis) tiedTo(v *sview, sp Span) bool {
+	if a.cueRightBefore(v, sp, kAttribution) {
+		return true
+	}
+	before := strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-8), sp.Start}), "the ")
+	return (strings.HasSuffix(before, " to ") || strings.HasSuffix(before, " with ")) && a.hasCue(v, kAttribution)
 }
 
 // stateOrgan reports whether an organ of a state (see govHeads) acts with

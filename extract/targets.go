@@ -65,6 +65,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if prevIsSector && sectorHeads[a.lowerOf(Span{m.Start, m.End})] {
 			continue // a head, as in "transportation infrastructure"
 		}
+		// "social media accounts", "news reports": what the sector words
+		// qualify is no body of that sector.
+		switch strings.ToLower(next) {
+		case "accounts", "account", "posts", "profiles", "pages", "reports", "report", "coverage":
+			continue
+		}
 		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ")
 		// A modifier between the sector and its head: "software development
 		// companies", "computer hardware manufacturers".
