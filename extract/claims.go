@@ -680,7 +680,7 @@ func (a *analysis) issuer() int32 {
 	}
 	a.issuerDone, a.issuerRef = true, -1
 	for _, s := range a.sents[:min(3, len(a.sents))] {
-		if !hasWord(a.lowerOf(s.Span), "today") {
+		if !containsWord(a.lowerOf(s.Span), "today") {
 			continue
 		}
 		k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= s.Start })
@@ -692,16 +692,6 @@ func (a *analysis) issuer() int32 {
 		}
 	}
 	return -1
-}
-
-// hasWord reports whether w stands in low as a whole word.
-func hasWord(low, w string) bool {
-	for i := range indexes(low, w) {
-		if (i == 0 || !isWordByte(low[i-1])) && (i+len(w) == len(low) || !isWordByte(low[i+len(w)])) {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *analysis) party(name, country, class string, vendor bool) *party {
@@ -848,9 +838,11 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 			}
 			// "... has ties to the Chinese government, he said": the
 			// pronoun after the comma speaks, not what stands before it.
-			if f := lastField(a.lowerOf(Span{ws + k, rv.Start})); len(after) == 0 && (f == "he" || f == "she") &&
-				strings.TrimSpace(a.text[ws+k+1:rv.Start]) == f {
-				cs = a.claimantCands(v, gov, Span{ws + k + 2, rv.Start})
+			if len(after) == 0 {
+				switch strings.ToLower(strings.TrimSpace(a.text[ws+k+1 : rv.Start])) {
+				case "he", "she":
+					cs = a.claimantCands(v, gov, Span{ws + k + 2, rv.Start})
+				}
 			}
 		}
 		if len(cs) == 0 {

@@ -110,12 +110,7 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 	})
 	// The walk reports by start, then by end: longest first wants the ends
 	// of each start turned round.
-	byStartLongest := func(x, y raw) int {
-		if x.Start != y.Start {
-			return x.Start - y.Start
-		}
-		return y.End - x.End
-	}
+	byStartLongest := func(x, y raw) int { return cmpSpan(x.Span, y.Span, true) }
 	if !slices.IsSortedFunc(ents, byStartLongest) {
 		slices.SortFunc(ents, byStartLongest)
 	}
@@ -135,16 +130,22 @@ func (d *dictionary) scan(text string) (entities, cues []mention) {
 		end = r.End
 	}
 	// Already in this order from the walk; kept as a guarantee.
-	byStart := func(x, y mention) int {
-		if x.Start != y.Start {
-			return x.Start - y.Start
-		}
-		return x.End - y.End
-	}
+	byStart := func(x, y mention) int { return cmpSpan(x.Span, y.Span, false) }
 	if !slices.IsSortedFunc(cues, byStart) {
 		slices.SortStableFunc(cues, byStart)
 	}
 	return entities, cues
+}
+
+// cmpSpan orders spans by start, then by end: the longest first if asked.
+func cmpSpan(x, y Span, longestFirst bool) int {
+	switch {
+	case x.Start != y.Start:
+		return x.Start - y.Start
+	case longestFirst:
+		return y.End - x.End
+	}
+	return x.End - y.End
 }
 
 // token is a word or punctuation mark of a sentence.
