@@ -498,9 +498,13 @@ func (b *builder) indicators(text string) {
 		}
 		id := stix.NewID("indicator", pat)
 		b.add(&stix.Object{Type: "indicator", ID: id, Name: m.Value, Pattern: pat, PatternType: "stix",
-			ValidFrom: b.ts, IndicatorTypes: []string{"malicious-activity"}, Evidence: b.ev(ev)})
+			ValidFrom: b.ts, IndicatorTypes: maliciousActivity[:1:1], Evidence: b.ev(ev)})
 	}
 }
+
+// maliciousActivity is every indicator's type list, shared: the slice
+// handed out has no room, so an append copies it.
+var maliciousActivity = []string{"malicious-activity"}
 
 // sentenceOf returns the sentence span around [s, e), or the span itself.
 func (a *analysis) sentenceOf(s, e int) Span {

@@ -216,6 +216,10 @@ func TestPattern(t *testing.T) {
 		{Match{Type: SHA1, Value: "aa"}, "[file:hashes.'SHA-1' = 'aa']"},
 		{Match{Type: SHA256, Value: "bb"}, "[file:hashes.'SHA-256' = 'bb']"},
 		{Match{Type: SHA512, Value: "cc"}, "[file:hashes.'SHA-512' = 'cc']"},
+		// Values that need escaping take the long way on every branch.
+		{Match{Type: SHA256, Value: "b'b"}, `[file:hashes.'SHA-256' = 'b\'b']`},
+		{Match{Type: MD5, Value: `d\e`}, `[file:hashes.MD5 = 'd\\e']`},
+		{Match{Type: Domain, Value: "it's"}, `[domain-name:value = 'it\'s']`},
 	}
 	for _, tt := range tests {
 		got, ok := Pattern(tt.m)
