@@ -27,7 +27,7 @@ var sectorWords = map[string]string{
 	"ministries": "government", "public sector": "government", "diplomatic": "government", "embassies": "government",
 	"local government": "government-local", "municipalities": "government-local", "state government": "government-regional",
 	"healthcare": "healthcare", "health care": "healthcare", "health": "healthcare", "hospitals": "healthcare",
-	"medical": "healthcare", "hospitality": "hospitality-leisure", "hotels": "hospitality-leisure", "tourism": "hospitality-leisure",
+	"medical": "healthcare", "hospital": "healthcare", "hospitality": "hospitality-leisure", "hotels": "hospitality-leisure", "tourism": "hospitality-leisure",
 	"critical infrastructure": "infrastructure", "infrastructure": "infrastructure", "water": "water", "wastewater": "water", "water utilities": "water", "water treatment": "water",
 	"dams": "dams", "insurance": "insurance", "manufacturing": "manufacturing", "industrial": "manufacturing",
 	"mining": "mining", "non-profit": "non-profit", "nonprofit": "non-profit", "ngos": "non-profit", "ngo": "non-profit",

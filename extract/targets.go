@@ -39,6 +39,11 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		case plainVictimNouns[w], w == "agencies", w == "departments", w == "systems":
 			continue
 		}
+		// "targeted the Albanian government", "attacks on the Albanian
+		// government": the government was hit.
+		if a.govHit(v, g.Span) {
+			continue
+		}
 		sponsorCountries[g.country] = true
 	}
 	for _, g := range groups {
@@ -235,7 +240,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if !victimHead && !prep {
 			continue
 		}
-		if a.isGovPhrase(v, m) && !victimHead {
+		if a.isGovPhrase(v, m) && !victimHead && !a.govHitAt(v, m) {
 			continue
 		}
 		for _, g := range groups {
@@ -858,8 +863,12 @@ var roleWords = map[string]bool{"chief": true, "spokesperson": true, "spokesman"
 // a reporting verb (", Mao Ning, said").
 func (a *analysis) personFrame(v *sview, names []token) bool {
 	s, e := names[0].Start, names[len(names)-1].End
-	before := a.text[max(v.s.Start, s-12):s]
-	for _, w := range []string{"said ", "says ", "told ", "added ", "wrote ", "according to "} {
+	before := a.text[max(v.s.Start, s-14):s]
+	// A speaking verb, or what the law does to a person and the words
+	// that class one: "charged Denis Denisenko", "civilian Amin Stigal",
+	// "Chinese national Xu Zewei".
+	for _, w := range []string{"said ", "says ", "told ", "added ", "wrote ", "according to ", "charged ", "indicted ",
+		"sanctioned ", "sanctioning ", "arrested ", "extradited ", "civilian ", "national ", "defendant ", "suspect "} {
 		if strings.HasSuffix(before, w) {
 			return true
 		}
@@ -1071,30 +1080,58 @@ func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
 	var foundSpans []Span
 	for i := 1; i+1 < len(toks); i++ {
 		head := toks[i].text
+		// A plural head takes a list: "retailers Marks & Spencer, Co-op
+		// and Harrods", "the casino operators MGM Resorts and Caesars".
+		plural := false
 		if !isCompanyHead(head) && head != "group" {
-			continue
+			switch {
+			case head == "companies":
+				plural = true
+			case strings.HasSuffix(head, "s") && isCompanyHead(head[:len(head)-1]):
+				plural = true
+			default:
+				continue
+			}
 		}
 		prev := strings.ToLower(toks[i-1].text)
 		if head == "group" && !businessWords[prev] || sourceModifiers[prev] {
 			continue
 		}
-		j := i + 1
-		for j < len(toks) && j-i <= 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) {
-			j++
+		for start := i + 1; start < len(toks); {
+			// Up to three capitalised words, "&" between them: one name.
+			j := start
+			for j < len(toks) && j-start < 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) {
+				if j++; j+1 < len(toks) && toks[j].text == "&" && toks[j+1].isCap() {
+					j++
+				}
+			}
+			if j == start {
+				break
+			}
+			sp := Span{toks[start].Start, toks[j-1].End}
+			name := a.text[sp.Start:sp.End]
+			if foundSpans == nil {
+				foundSpans = spansOf(found)
+			}
+			if !(insideName(v.ents, sp) || overlapsAny(foundSpans, sp) || a.isClaimantName(name) || v.inClaimant(sp) || a.sourceContext(v, sp) || a.speaksAfter(v, sp)) {
+				out = append(out, orgName{Span: sp, name: name})
+			}
+			i = j - 1
+			// The next item of the list.
+			if !plural || j+1 >= len(toks) {
+				break
+			}
+			switch {
+			case toks[j].text == "and":
+				start = j + 1
+			case toks[j].text == "," && j+2 < len(toks) && toks[j+1].text == "and":
+				start = j + 2
+			case toks[j].text == ",":
+				start = j + 1
+			default:
+				start = len(toks)
+			}
 		}
-		if j == i+1 {
-			continue
-		}
-		sp := Span{toks[i+1].Start, toks[j-1].End}
-		name := a.text[sp.Start:sp.End]
-		if foundSpans == nil {
-			foundSpans = spansOf(found)
-		}
-		if insideName(v.ents, sp) || overlapsAny(foundSpans, sp) || a.isClaimantName(name) || v.inClaimant(sp) || a.sourceContext(v, sp) || a.speaksAfter(v, sp) {
-			continue
-		}
-		out = append(out, orgName{Span: sp, name: name})
-		i = j - 1
 	}
 	return out
 }
@@ -1164,6 +1201,28 @@ func (a *analysis) organsHit(v *sview) []orgName {
 		}
 	}
 	return out
+}
+
+// govHit reports whether a government phrase at sp stands where a victim
+// does: after a word of harm or "attacks on".
+func (a *analysis) govHit(v *sview, sp Span) bool {
+	if a.harmedBefore(v, sp) {
+		return true
+	}
+	before := strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-20), sp.Start}), "the ")
+	return strings.HasSuffix(before, "attacks on ") || strings.HasSuffix(before, "attack on ") ||
+		strings.HasSuffix(before, "against ") || strings.HasSuffix(before, "targeting ")
+}
+
+// govHitAt reports whether the government phrase that holds the country
+// mention m was hit (see govHit).
+func (a *analysis) govHitAt(v *sview, m mention) bool {
+	for _, g := range a.govPhrases(v) {
+		if g.Start <= m.Start && m.End <= g.End {
+			return a.govHit(v, g.Span)
+		}
+	}
+	return false
 }
 
 // systemsOf reports whether "'s network", "'s systems" or the like follow sp.
