@@ -89,6 +89,7 @@ var estimative = []struct {
 	{"nearly certain", 95}, {"near certain", 95}, {"near certainty", 95}, {"with certainty", 95},
 	{"very likely", 85}, {"highly likely", 85}, {"highly probable", 85}, {"very probable", 85},
 	{"most likely", 85},
+	{"high probability", 85}, {"high likelihood", 85}, {"low probability", 30}, {"low likelihood", 30},
 	{"likely", 65}, {"probable", 65}, {"probably", 65}, {"probability", 65},
 	{"high degree of confidence", 85}, {"high level of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85},
 	{"highly confident", 85},
