@@ -51,6 +51,7 @@ var sectorWords = map[string]string{
 	"heating": "utilities", "water supply": "water",
 	"private sector": "private sector", "private-sector": "private sector",
 	"senators": "government", "members of parliament": "government", "congressional": "government",
+	"parliamentarians": "government", "electoral": "elections",
 	"fashion": "retail", "apparel": "retail", "5g": "telecommunications", "retailers": "retail", "retailer": "retail",
 	"restaurants": "hospitality-leisure", "restaurant": "hospitality-leisure", "hotel": "hospitality-leisure",
 	"casinos": "hospitality-leisure", "casino": "hospitality-leisure", "resorts": "hospitality-leisure",
