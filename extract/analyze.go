@@ -1275,7 +1275,7 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 		strong := familyWords[noun]
 		// "PteroStew, a VBScript downloader": a name set before the noun in
 		// apposition.
-		if sp, ok := a.appositiveSoftware(toks, n); ok && !a.knownName(v, sp) {
+		if sp, ok := appositiveSoftware(toks, n); ok && !a.knownName(v, sp) {
 			a.useNewSoftware(v, groups, a.text[sp.Start:sp.End], sp, toolWords[noun])
 			continue
 		}
@@ -1318,7 +1318,7 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 // toks[n] is the noun and at most two modifiers, in lower case or words
 // for a language or format, stand between. The name must be distinctive:
 // one word with a capital inside it or a digit, as families are named.
-func (a *analysis) appositiveSoftware(toks []token, n int) (Span, bool) {
+func appositiveSoftware(toks []token, n int) (Span, bool) {
 	k := n - 1
 	for m := 0; m < 2 && k >= 0 && toks[k].isWord() && (isLowerCase(toks[k].text) && toks[k].text != "a" && toks[k].text != "an" || notFamilyNames[toks[k].text]); m++ {
 		k--

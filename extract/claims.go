@@ -683,9 +683,8 @@ func (a *analysis) issuer() int32 {
 		if !containsWord(a.lowerOf(s.Span), "today") {
 			continue
 		}
-		k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= s.Start })
-		for ; k < len(a.ents) && a.ents[k].End <= s.End; k++ {
-			if m := a.ents[k]; m.kind == kBody && !bodies[m.ref].Vendor && !bodies[m.ref].Sponsor && bodies[m.ref].Country != "" {
+		for _, m := range a.entsIn(s.Span) {
+			if m.kind == kBody && !bodies[m.ref].Vendor && !bodies[m.ref].Sponsor && bodies[m.ref].Country != "" {
 				a.issuerRef = m.ref
 				return m.ref
 			}
@@ -1020,10 +1019,8 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 	// "The services assess", "both agencies said": the bodies the sentence
 	// before named together.
 	if len(out) == 0 && v.i > 0 && pluralBodyRef(a.lowerOf(Span{w.Start, w.End})) {
-		prev := a.sents[v.i-1].Span
-		k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= prev.Start })
-		for ; k < len(a.ents) && a.ents[k].End <= prev.End; k++ {
-			if m := a.ents[k]; m.kind == kBody && !bodies[m.ref].Vendor {
+		for _, m := range a.entsIn(a.sents[v.i-1].Span) {
+			if m.kind == kBody && !bodies[m.ref].Vendor {
 				b := bodies[m.ref]
 				out = append(out, claimantCand{w, a.party(b.Name, b.Country, "government", false)})
 			}
@@ -1095,6 +1092,17 @@ func sourcePhrase(low string) (int, string) {
 		off += i + len("based on ")
 	}
 	return best, phrase
+}
+
+// entsIn returns the entity mentions that lie inside sp: those from the
+// first that starts in it up to the first that runs past its end.
+func (a *analysis) entsIn(sp Span) []mention {
+	k := sort.Search(len(a.ents), func(k int) bool { return a.ents[k].Start >= sp.Start })
+	e := k
+	for e < len(a.ents) && a.ents[e].End <= sp.End {
+		e++
+	}
+	return a.ents[k:e:e]
 }
 
 // lastPerson returns the person whose last mention before at is the latest,

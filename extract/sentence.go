@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aptgraph/aptgraph/internal/swar"
 )
@@ -176,18 +175,10 @@ func isAbbreviation(text string, i int) bool {
 	// A single capital letter: an initial, as in "John F. Kennedy".
 	initial := i-j == 1 && text[j] >= 'A' && text[j] <= 'Z'
 	var buf [16]byte
-	if len(w) > len(buf) || !isASCII(w) {
-		return abbreviation(strings.ToLower(w), initial)
+	if low, ok := appendLowerASCII(buf[:0], w); ok {
+		return abbreviation(string(low), initial)
 	}
-	low := buf[:len(w)]
-	for k := 0; k < len(w); k++ {
-		c := w[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		low[k] = c
-	}
-	return abbreviation(string(low), initial)
+	return abbreviation(strings.ToLower(w), initial)
 }
 
 // abbreviation reports whether word (in lower case) is an abbreviation, an
@@ -202,15 +193,6 @@ func abbreviation(word string, initial bool) bool {
 	}
 	for part := range strings.SplitSeq(word, ".") {
 		if len(part) > 2 {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCII(s string) bool {
-	for k := 0; k < len(s); k++ {
-		if s[k] >= utf8.RuneSelf {
 			return false
 		}
 	}

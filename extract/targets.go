@@ -124,15 +124,9 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// subject of a reporting verb, a country after "agencies in" says
 		// where a source sits ("..., the agency said" puts the subject
 		// after a comma, and what comes before it is no subject).
-		last := i
-		for last+1 < len(ents) && ents[last+1].kind == kCountry && isListGap(a.between(ents[last].End, ents[last+1].Start)) {
-			last++
-		}
+		last := a.listEdge(ents, i, +1, isCountryMention)
 		if w, ok := windowOf(v.claimWindows, m.Span); ok && ents[last].End <= w.End && !strings.Contains(a.text[ents[last].End:w.End], ",") {
-			k := i
-			for k > 0 && ents[k-1].kind == kCountry && isListGap(a.between(ents[k-1].End, ents[k].Start)) {
-				k--
-			}
+			k := a.listEdge(ents, i, -1, isCountryMention)
 			before := strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, ents[k].Start-40), ents[k].Start}), "the ")
 			if b, ok := strings.CutSuffix(before, " in "); ok && slices.ContainsFunc(provenanceNouns, func(n string) bool { return endsWithWord(b, n) }) {
 				continue
@@ -217,10 +211,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 		// "in Europe, Asia and the U.S.": the list's first item has the preposition.
 		if !victimHead && !prep {
-			k := i
-			for k > 0 && (ents[k-1].kind == kCountry || ents[k-1].kind == kRegion) && isListGap(a.between(ents[k-1].End, ents[k].Start)) {
-				k--
-			}
+			k := a.listEdge(ents, i, -1, func(m mention) bool { return m.kind == kCountry || m.kind == kRegion })
 			if k < i {
 				first := strings.ToLower(a.prevWords(ents[k].Start, v.s.Start, 1))
 				switch first {
@@ -1502,6 +1493,22 @@ func titleOfBefore(toks []token, i int) bool {
 	}
 	return k >= 1 && toks[k].text == "of" && isTitleWord(toks[k-1].text)
 }
+
+// listEdge walks from ents[i], by step -1 or +1, along the mentions that
+// match and stand in one list with it ("Britain, Canada and Australia"),
+// and returns the index of the list's last item that way.
+func (a *analysis) listEdge(ents []mention, i, step int, match func(mention) bool) int {
+	for k := i + step; k >= 0 && k < len(ents) && match(ents[k]); k += step {
+		lo, hi := min(k, i), max(k, i)
+		if !isListGap(a.between(ents[lo].End, ents[hi].Start)) {
+			break
+		}
+		i = k
+	}
+	return i
+}
+
+func isCountryMention(m mention) bool { return m.kind == kCountry }
 
 // windowOf returns the span of spans that sp lies inside.
 func windowOf(spans []Span, sp Span) (Span, bool) {

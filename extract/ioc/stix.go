@@ -45,30 +45,20 @@ func Pattern(m Match) (string, bool) {
 	case typ == "":
 		return "", false
 	case typ == "file":
-		alg, v := hashAlgorithms[m.Type], m.Value
-		switch {
-		case strings.ContainsAny(alg, "-") && plainQuoted(v):
-			return "[file:hashes.'" + alg + "' = '" + v + "']", true
-		case strings.ContainsAny(alg, "-"):
-			return "[file:hashes.'" + alg + "' = " + quote(v) + "]", true
-		case plainQuoted(v):
-			return "[file:hashes." + alg + " = '" + v + "']", true
+		alg := hashAlgorithms[m.Type]
+		path := "file:hashes." + alg
+		if strings.ContainsAny(alg, "-") {
+			path = "file:hashes.'" + alg + "'"
 		}
-		return "[file:hashes." + alg + " = " + quote(v) + "]", true
-	}
-	if plainQuoted(m.Value) { // one string built, not two
-		return "[" + typ + ":value = '" + m.Value + "']", true
+		return "[" + path + " = " + quote(m.Value) + "]", true
 	}
 	return "[" + typ + ":value = " + quote(m.Value) + "]", true
 }
 
-// plainQuoted reports whether s goes into a pattern string literal as it is.
-func plainQuoted(s string) bool { return !strings.ContainsAny(s, `'\`) }
-
 // quote writes s as a STIX pattern string literal: in single quotes, with
 // backslash and quote escaped by a backslash.
 func quote(s string) string {
-	if plainQuoted(s) {
+	if !strings.ContainsAny(s, `'\`) {
 		return "'" + s + "'"
 	}
 	var b strings.Builder
