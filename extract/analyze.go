@@ -70,6 +70,7 @@ type useRel struct {
 	ref   int  // index in facts.Software, or textSoftwareBase + index in analysis.textSoftware
 	ev    []Span
 	names []string // the names the text used for it
+	ev0   [4]Span  // ev's first backing: most uses have a few quotes
 }
 
 // textSoftwareBase offsets the refs of malware the reference data does not
@@ -394,9 +395,9 @@ func (a *analysis) groupContext(v *sview, m mention) bool {
 			return true
 		}
 	}
-	before := a.text[max(v.s.Start, m.Start-30):m.Start]
+	before := a.lowerOf(Span{max(v.s.Start, m.Start-30), m.Start})
 	for _, intro := range introducers {
-		if strings.HasSuffix(strings.ToLower(before), intro) {
+		if strings.HasSuffix(before, intro) {
 			return true
 		}
 	}
@@ -922,13 +923,21 @@ func (a *analysis) mentionsName(n string) bool {
 			}
 		}
 	}
-	// The lower case in a stack buffer: a map look-up with string(bytes)
-	// makes no string. Aliases are looked up by the dozen for each mention.
+	// Aliases are looked up by the dozen for each mention.
+	g, _ := getFold(a.groupSurfaces, n)
+	return g
+}
+
+// getFold returns m[strings.ToLower(s)]. The lower case of an ASCII key is
+// made in a stack buffer: a map look-up with string(bytes) makes no string.
+func getFold[V any](m map[string]V, s string) (V, bool) {
 	var buf [64]byte
-	if b, ok := appendLowerASCII(buf[:0], n); ok {
-		return a.groupSurfaces[string(b)]
+	if b, ok := appendLowerASCII(buf[:0], s); ok {
+		v, found := m[string(b)]
+		return v, found
 	}
-	return a.groupSurfaces[strings.ToLower(n)]
+	v, found := m[strings.ToLower(s)]
+	return v, found
 }
 
 // appendLowerASCII appends the lower case of s to b when s is ASCII, and
@@ -1469,6 +1478,7 @@ func (a *analysis) addUse(v *sview, groups []*group, k kind, ref int, m mention)
 		u := a.uses[string(key)]
 		if u == nil {
 			u = &useRel{group: g, kind: k, ref: ref}
+			u.ev = u.ev0[:0]
 			a.uses[string(key)] = u
 		}
 		u.ev = appendEv(u.ev, v.s.Span)

@@ -134,15 +134,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 				o.ExternalReferences = []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: kg.AttackID, URL: "https://attack.mitre.org/groups/" + kg.AttackID + "/"}}
 			}
 		}
-		seen := make(map[string]bool, len(aliases)+1)
-		seen[strings.ToLower(g.name)] = true
-		for _, al := range aliases {
-			if al == "" || seen[strings.ToLower(al)] {
-				continue
-			}
-			seen[strings.ToLower(al)] = true
-			o.Aliases = append(o.Aliases, al)
-		}
+		o.Aliases = otherNames(o.Aliases, g.name, aliases)
 		if g.firstSeen > 0 {
 			o.FirstSeen = yearStart(g.firstSeen)
 		}
@@ -264,7 +256,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			dst = stix.NewID("identity", "sector:"+t.name)
 			b.add(&stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "class", Sectors: stixSector(t.name), Evidence: b.ev(t.ev)})
 		case "org":
-			v := a.victims[strings.ToLower(t.name)]
+			v, _ := getFold(a.victims, t.name)
 			dst = stix.NewID("identity", t.name)
 			o := &stix.Object{Type: "identity", ID: dst, Name: t.name, IdentityClass: "organization", Evidence: b.ev(t.ev)}
 			if v != nil {
@@ -309,13 +301,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 			id = stix.NewID(typ, s.Name)
 			o := &stix.Object{Type: typ, ID: id, Name: s.Name, Evidence: b.ev(u.ev)}
 			// Other names: the data's, and the one the text used.
-			seen := map[string]bool{strings.ToLower(s.Name): true}
-			for _, n := range append(append([]string{}, u.names...), s.Aliases...) {
-				if !seen[strings.ToLower(n)] {
-					seen[strings.ToLower(n)] = true
-					o.Aliases = append(o.Aliases, n)
-				}
-			}
+			o.Aliases = otherNames(otherNames(o.Aliases, s.Name, u.names), s.Name, s.Aliases)
 			if typ == "malware" {
 				t := true
 				o.IsFamily = &t
@@ -513,4 +499,16 @@ func (a *analysis) sentenceOf(s, e int) Span {
 		return a.sents[i].Span
 	}
 	return Span{s, e}
+}
+
+// otherNames appends to xs each of names that is not empty, not name and not
+// already in xs, all up to case. The lists are short: a scan costs less than
+// the lower-case copies a set would need.
+func otherNames(xs []string, name string, names []string) []string {
+	for _, n := range names {
+		if n != "" && !strings.EqualFold(n, name) {
+			xs = appendUniq(xs, n)
+		}
+	}
+	return xs
 }

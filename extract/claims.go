@@ -91,8 +91,7 @@ func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 			continue
 		}
 		c := a.x.dict.countries[m.ref]
-		rest := text[m.End:min(v.s.End, m.End+40)]
-		lrest := strings.ToLower(rest)
+		lrest := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)})
 		for _, suf := range sponsorSuffixes {
 			if strings.HasPrefix(lrest, suf) && (len(lrest) == len(suf) || !isWordByte(lrest[len(suf)])) {
 				out = append(out, govPhrase{Span{m.Start, m.End + len(suf)}, c.ISO2, "gov", govName(c.Name), true})
@@ -1888,19 +1887,47 @@ func (a *analysis) namingVerb(v *sview, rv mention) bool {
 // passiveBefore reports whether text ends with a form of "to be" (and an
 // adverb or two), so that the verb after it is passive.
 func passiveBefore(text string) bool {
-	f := strings.Fields(strings.ToLower(text))
-	for k := 0; k < 3 && len(f) > 0; k++ {
-		w := f[len(f)-1]
-		switch w {
+	for k := 0; k < 3; k++ {
+		var w string
+		if text, w = cutLastField(text); w == "" {
+			return false
+		}
+		var buf [16]byte
+		low, ok := appendLowerASCII(buf[:0], w)
+		if !ok {
+			return false // none of the words below
+		}
+		switch string(low) {
 		case "is", "are", "was", "were", "been", "be", "being":
 			return true
 		case "widely", "also", "publicly", "previously", "reportedly", "now", "often", "long", "not":
-			f = f[:len(f)-1]
 			continue
 		}
 		return false
 	}
 	return false
+}
+
+// cutLastField returns the last of the words strings.Fields would split s
+// into, and what comes before it; w is "" when s holds only white space.
+func cutLastField(s string) (before, w string) {
+	end := len(s)
+	for end > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:end])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		end -= n
+	}
+	start := end
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:start])
+		if unicode.IsSpace(r) {
+			break
+		}
+		start -= n
+	}
+	return s[:start], s[start:end]
 }
 
 // victimNounAfter reports whether a noun for victims follows position i:

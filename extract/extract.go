@@ -100,7 +100,7 @@ func (x *Extractor) lookupGroup(name string) []int {
 
 // entriesAt returns the dictionary entries of a matched surface form.
 func (x *Extractor) entriesAt(surface string) []entry {
-	if i, ok := x.patIndex[strings.ToLower(surface)]; ok {
+	if i, ok := getFold(x.patIndex, surface); ok {
 		return x.dict.entries[i]
 	}
 	return nil
@@ -205,12 +205,13 @@ func firstPerson(text string) bool {
 		case c == '\n':
 			inQuote = false
 		case !inQuote && (c == 'W' || c == 'w') && i+3 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
-			w := strings.ToLower(text[i:min(len(text), i+4)])
-			if strings.HasPrefix(w, "we ") || strings.HasPrefix(w, "we'") {
+			// "we " or "we'" in any case: no character beyond ASCII
+			// lower-cases to "e", "u" or "r".
+			if lowerByte(text[i+1]) == 'e' && (text[i+2] == ' ' || text[i+2] == '\'') {
 				return true
 			}
 		case !inQuote && (c == 'O' || c == 'o') && i+4 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
-			if w := strings.ToLower(text[i : i+4]); w == "our " {
+			if lowerByte(text[i+1]) == 'u' && lowerByte(text[i+2]) == 'r' && text[i+3] == ' ' {
 				return true
 			}
 		}

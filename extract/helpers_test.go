@@ -130,3 +130,45 @@ func TestIsLowerCase(t *testing.T) {
 		}
 	}
 }
+
+// TestPassiveBefore compares passiveBefore with the plain reading it
+// replaces: lower-case the text, split it into fields and read them from
+// the end.
+func TestPassiveBefore(t *testing.T) {
+	plain := func(text string) bool {
+		f := strings.Fields(strings.ToLower(text))
+		for k := 0; k < 3 && len(f) > 0; k++ {
+			switch f[len(f)-1] {
+			case "is", "are", "was", "were", "been", "be", "being":
+				return true
+			case "widely", "also", "publicly", "previously", "reportedly", "now", "often", "long", "not":
+				f = f[:len(f)-1]
+				continue
+			}
+			return false
+		}
+		return false
+	}
+	for _, s := range []string{"", "   ", "the group was", "the group WAS  ", "it was widely\n", "it is not also",
+		"it was not publicly reportedly", "they have", "Été était", "it\tis", "it\u00a0is", "it is\u2003",
+		"being", "x been widely also", "a reportedly", "it was extraordinarilylongadverbial"} {
+		if got, want := passiveBefore(s), plain(s); got != want {
+			t.Errorf("passiveBefore(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestFirstPerson compares firstPerson's byte tests with the lower-casing
+// they replace.
+func TestFirstPerson(t *testing.T) {
+	tests := map[string]bool{
+		"We assess that": true, "we'll see": true, "WE found": true, "Our team": true, "OUR ": true, "our": false,
+		"Weapons and ours": false, "\"We said\" they wrote": false, "Wé ": false, "\u212Aour ": false, "flower our ": true,
+		"power we ": true, "We": false, "answer": false, "\"x\nwe saw": true,
+	}
+	for s, want := range tests {
+		if got := firstPerson(s); got != want {
+			t.Errorf("firstPerson(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -191,8 +191,14 @@ func abbreviation(word string, initial bool) bool {
 	if len(word) > 8 || strings.IndexByte(word, '.') < 0 {
 		return false
 	}
-	for part := range strings.SplitSeq(word, ".") {
-		if len(part) > 2 {
+	// Every part between dots has at most two letters. (A loop, not
+	// strings.SplitSeq, so that word does not escape and the caller's
+	// conversion stays on the stack.)
+	run := 0
+	for i := 0; i < len(word); i++ {
+		if word[i] == '.' {
+			run = 0
+		} else if run++; run > 2 {
 			return false
 		}
 	}
