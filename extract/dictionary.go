@@ -326,7 +326,26 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 		}
 	}
 	d.m = newMatcher(patterns)
+	d.entries = packEntries(d.entries)
 	return d
+}
+
+// packEntries moves every pattern's entries into one array, in pattern
+// order, and leaves each list a capped window onto it. The lists were grown
+// one entry at a time, so they lay scattered over the heap; the scan reads
+// one list per match, and a packed array costs fewer cache misses.
+func packEntries(lists [][]entry) [][]entry {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	all := make([]entry, 0, n)
+	for i, l := range lists {
+		start := len(all)
+		all = append(all, l...)
+		lists[i] = all[start:len(all):len(all)]
+	}
+	return lists
 }
 
 // caseModeFor decides how strictly a form's case must match. Acronyms and
