@@ -224,11 +224,11 @@ func (a *analysis) clauses(v *sview, groups []*group, spans []Span) []clause {
 }
 
 func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span, coref bool) {
-	if !coref {
-		a.completePending(v, groups)
-	}
 	gov := a.govPhrases(v)
 	claimants, claimantSpans := a.claimants(v, gov)
+	if !coref {
+		a.completePending(v, groups, claimants)
+	}
 	v.claimantSpans = claimantSpans
 	v.claimants = claimants
 	a.confidenceAfter(v, claimants)
@@ -705,6 +705,36 @@ func (a *analysis) party(name, country, class string, vendor bool) *party {
 	return p
 }
 
+// bodyParty returns the party for a body the sentence names. A state's body
+// whose name other states' bodies share is that state's only where no other
+// country owns it: "New Zealand's National Cyber Security Centre" is not the
+// British one, and becomes "National Cyber Security Centre of New Zealand".
+func (a *analysis) bodyParty(v *sview, m mention) *party {
+	b := bodies[m.ref]
+	if b.Country == "" || b.Vendor {
+		return a.party(b.Name, b.Country, "organization", b.Vendor)
+	}
+	if c, ok := a.ownerBefore(v, m.Span); ok && c.ISO2 != b.Country {
+		return a.party(b.Name+" of "+theName(c.Name, "of %s"), c.ISO2, "government", false)
+	}
+	return a.party(b.Name, b.Country, "government", false)
+}
+
+// ownerBefore returns the country named right before sp as its owner: "New
+// Zealand's" or "the Dutch".
+func (a *analysis) ownerBefore(v *sview, sp Span) (country, bool) {
+	for _, m := range v.ents {
+		if m.kind != kCountry || m.End > sp.Start || m.End+4 < sp.Start {
+			continue
+		}
+		switch a.text[m.End:sp.Start] {
+		case "'s ", "’s ", " ":
+			return a.x.dict.countries[m.ref], true
+		}
+	}
+	return country{}, false
+}
+
 // claimants finds the sources of the claims in a sentence: "according to
 // X", the subject of a reporting verb, or the speaker of a quote.
 func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
@@ -988,11 +1018,7 @@ func (a *analysis) claimantCands(v *sview, gov []govPhrase, w Span) []claimantCa
 			if b.Sponsor && len(strings.Fields(a.text[m.End:w.End])) > 3 && !a.inBodyList(v, m) {
 				continue
 			}
-			class := "organization"
-			if b.Country != "" && !b.Vendor {
-				class = "government"
-			}
-			out = append(out, claimantCand{m.Span, a.party(b.Name, b.Country, class, b.Vendor)})
+			out = append(out, claimantCand{m.Span, a.bodyParty(v, m)})
 		case kCountry:
 			// A bare country as subject, next to the verb: "Japan also
 			// assesses", "Britain and the United States attributed".
@@ -1212,12 +1238,7 @@ func (a *analysis) concurring(v *sview, gov []govPhrase) []*party {
 				cn := a.x.dict.countries[m.ref]
 				out = append(out, a.party(govName(cn.Name), cn.ISO2, "government", false))
 			case kBody:
-				b := bodies[m.ref]
-				class := "organization"
-				if b.Country != "" && !b.Vendor {
-					class = "government"
-				}
-				out = append(out, a.party(b.Name, b.Country, class, b.Vendor))
+				out = append(out, a.bodyParty(v, m))
 			}
 		}
 	}
@@ -1539,7 +1560,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 			" state hackers", " state-sponsored", " apt group", " apt actor", " nation-state", " government hackers",
 			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
 			" threat actor", " hacking group", " hackers", " apt", " cyber actors", " espionage", " cyber operator",
-			" cyber operators", " state actor", " operator"} {
+			" cyber operators", " state actor", " operator", " group", " threat group", " actors"} {
 			if strings.HasPrefix(rest, p) && (len(rest) == len(p) || !isWordByte(rest[len(p)])) {
 				out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
 				break
@@ -1745,8 +1766,9 @@ func (a *analysis) holdClaim(v *sview, gov []govPhrase, claimants []*party, cand
 }
 
 // completePending attaches a held claim to the group a sentence names when
-// the sentence begins by pointing back ("The group", "The actor", "It").
-func (a *analysis) completePending(v *sview, groups []*group) {
+// the sentence begins by pointing back ("The group", "The actor", "It"), or
+// when those who made the claim are the ones who speak.
+func (a *analysis) completePending(v *sview, groups []*group, claimants []*party) {
 	p := a.pending
 	if p == nil || len(groups) == 0 {
 		return
@@ -1772,6 +1794,11 @@ func (a *analysis) completePending(v *sview, groups []*group) {
 				back = true
 			}
 		}
+	}
+	// Those who made the claim go on to name the group: "The U.S.
+	// authoring agencies have confirmed that Volt Typhoon has ...".
+	for _, c := range claimants {
+		back = back || slices.Contains(p.by, c)
 	}
 	if !back {
 		a.unnamed = append(a.unnamed, p)
@@ -2116,10 +2143,16 @@ func passiveAgent(low string) bool {
 // points back to several bodies at once: "the services", "both agencies
 // also", "the two agencies".
 func pluralBodyRef(low string) bool {
-	for _, det := range []string{"the ", "both ", "the two ", "the three ", "all three "} {
-		for _, n := range []string{"services", "agencies"} {
-			if i := strings.LastIndex(low, det+n); i >= 0 && (i == 0 || low[i-1] == ' ') &&
-				len(strings.Fields(low[i+len(det)+len(n):])) <= 2 {
+	for _, n := range []string{" services", " agencies"} {
+		i := strings.LastIndex(low, n)
+		if i < 0 || len(strings.Fields(low[i+len(n):])) > 2 {
+			continue
+		}
+		// A determiner at most two words before the noun: "the services",
+		// "the two agencies", "the U.S. authoring agencies".
+		before := strings.Fields(low[:i])
+		for k := len(before) - 1; k >= 0 && k >= len(before)-3; k-- {
+			if w := before[k]; w == "the" || w == "both" || w == "all" {
 				return true
 			}
 		}

@@ -111,6 +111,21 @@ func TestClaims(t *testing.T) {
 		{"concurrence copies",
 			"Japan concurred with the United States that APT40 is working for the Chinese state.",
 			[]string{"Government of Japan|APT40|Government of China|-", "Government of the United States|APT40|Government of China|-"}},
+		{"plural present concurrence",
+			"The NCSC assesses that APT29 is part of the SVR. Canada and New Zealand concur with the UK's assessment.",
+			[]string{"Government of Canada|APT29|SVR|-", "Government of New Zealand|APT29|SVR|-",
+				"Government of the United Kingdom|APT29|SVR|-", "National Cyber Security Centre|APT29|SVR|-"}},
+		{"a state's own body of a shared name",
+			"New Zealand's National Cyber Security Centre said APT29 is part of the SVR.",
+			[]string{"National Cyber Security Centre of New Zealand|APT29|SVR|-"}},
+		{"the claimants go on to name the group",
+			"CISA and the FBI assess that Chinese state-sponsored cyber actors are seeking access to networks.\n\n" +
+				"The U.S. authoring agencies have confirmed that Volt Typhoon has compromised networks.",
+			[]string{"Cybersecurity and Infrastructure Security Agency|Volt Typhoon|Government of China|-",
+				"Federal Bureau of Investigation|Volt Typhoon|Government of China|-"}},
+		{"a byline team speaks for a first-person blog; nationality after the group",
+			"Threat Intelligence Unit | 9 September 2025\n\nWe assess with high confidence that the activity is the work of Kimsuky, a North Korean group.",
+			[]string{"Threat Intelligence Unit|Kimsuky|Government of North Korea|85"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -191,8 +191,55 @@ func (a *analysis) vendorFallback() {
 	}
 	if best >= 0 {
 		a.vendor = bodies[best].Name
+		return
+	}
+	// A vendor's blog that names no known vendor is signed by its team:
+	// "Posted by Threat Labs on 31 October", "Threat Research | 9 May".
+	if team := bylineTeam(a.text); team != "" && firstPerson(a.text) {
+		a.vendor = team
 	}
 }
+
+// bylineTeam returns the team a text's byline names, among its first lines:
+// a run of capitalised words after "by", or before a "|", whose last word
+// names a team ("Threat Intelligence Unit", "the Adversary Research Group").
+// A person's name is no team: the claims are the team's, not the writer's.
+func bylineTeam(text string) string {
+	for k, line := range strings.SplitN(text, "\n", 8) {
+		if k == 7 || len(line) > 120 {
+			continue
+		}
+		var cand string
+		if i := strings.Index(line, " | "); i > 0 {
+			cand = line[:i]
+		}
+		if i := strings.Index(strings.ToLower(" "+line), " by "); i >= 0 {
+			cand = line[i+3:]
+			if j := strings.IndexAny(cand, "|,"); j >= 0 {
+				cand = cand[:j]
+			}
+			if j := strings.Index(cand, " on "); j >= 0 {
+				cand = cand[:j]
+			}
+		}
+		cand = strings.TrimPrefix(strings.TrimSpace(cand), "the ")
+		words := strings.Fields(cand)
+		if len(words) < 2 || len(words) > 6 || !teamWords[words[len(words)-1]] {
+			continue
+		}
+		for _, w := range words {
+			if w[0] < 'A' || w[0] > 'Z' {
+				return ""
+			}
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
+}
+
+// teamWords end the name of a research team.
+var teamWords = map[string]bool{"Team": true, "Group": true, "Unit": true, "Labs": true, "Lab": true, "Research": true,
+	"Intelligence": true, "Center": true, "Centre": true, "Division": true, "Services": true}
 
 // firstPerson reports whether the text speaks as "we" outside quotations,
 // as a vendor's report does and a news story does not.

@@ -172,3 +172,21 @@ func TestFirstPerson(t *testing.T) {
 		}
 	}
 }
+
+func TestBylineTeam(t *testing.T) {
+	tests := map[string]string{
+		"Title\n\nPosted by Threat Labs on 31 October 2023\n\nText.":              "Threat Labs",
+		"Title\n\nPublished 22 May 2024 by the Adversary Research Group\n\nText.": "Adversary Research Group",
+		"Title\n\nThreat Intelligence Unit | 9 September 2025\n\nWe saw it.":      "Threat Intelligence Unit",
+		"Title\n\nBy Jane Smith | 3 May 2024\n\nText.":                            "",
+		"Title\n\nBy Staff Reporter\nJanuary 20, 2024\n\nText.":                   "",
+		"Title\n\nBy the threat research group\n\nText.":                          "",
+		"Title\n\n" + strings.Repeat("x", 200) + " by Threat Labs\n\nText.":       "",
+		"1\n2\n3\n4\n5\n6\n7\nPosted by Threat Labs on 31 October 2023\n\nText.":  "",
+	}
+	for text, want := range tests {
+		if got := bylineTeam(text); got != want {
+			t.Errorf("bylineTeam(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -48,8 +48,10 @@ var sectorWords = map[string]string{
 	"public administration": "government", "foreign ministries": "government", "ministries of foreign affairs": "government",
 	"non-governmental organisations": "non-profit", "non-governmental organizations": "non-profit", "civil servants": "government",
 	"aeronautics": "aerospace", "astronautics": "aerospace", "aeronautical": "aerospace",
-	"heating": "utilities", "water supply": "water",
-	"private sector": "private sector", "private-sector": "private sector",
+	"heating": "utilities", "water supply": "water", "electrical substations": "energy", "electric substations": "energy", "power substations": "energy",
+	"power plants": "energy", "power stations": "energy", "electric grid": "energy", "electricity grid": "energy",
+	"financial services": "financial-services",
+	"private sector":     "private sector", "private-sector": "private sector",
 	"senators": "government", "members of parliament": "government", "congressional": "government",
 	"parliamentarians": "government", "electoral": "elections",
 	"fashion": "retail", "apparel": "retail", "5g": "telecommunications", "retailers": "retail", "retailer": "retail",
@@ -136,7 +138,7 @@ var reportingVerbs = []string{
 	"released", "releases", "sanctioned", "sanctions", "condemned", "condemns", "exposed", "exposes",
 	"claimed", "claims", "asserted", "asserts", "maintains", "maintained", "explained", "explains",
 	"suspects", "suspected", "considers", "considered", "described", "describes", "refers", "referred",
-	"calls", "called", "dubbed", "dubs", "put it", "concurred", "concurs", "agreed", "agrees", "joined", "joins",
+	"calls", "called", "dubbed", "dubs", "put it", "concurred", "concurs", "concur", "agreed", "agrees", "agree", "joined", "joins",
 	"singled out", "pointed to", "points to", "pinned", "pins", "publicly attributed",
 	"releasing", "issuing", "publishing", "issued",
 }
@@ -156,7 +158,7 @@ var attributionCues = []string{
 	"employed by", "under the direction", "under the control", "operating under", "operates under",
 	"operated by", "operating for", "operates for", "proxy for", "proxies for", "contractor for",
 	"contractors for", "cover for", "front for", "with ties to", "with links to", "directed", "orchestrated by",
-	"carried out by", "conducted by", "responsible", "responsibility", "serving", "serve", "serves",
+	"carried out by", "conducted by", "the work of", "responsible", "responsibility", "serving", "serve", "serves",
 	"service of", "in the service of", "at the direction of", "supported by", "support of", "in support of", "in the interests of", "in the interest of", "supports",
 	"belongs to", "belonging to", "is part of", "are part of", "as part of", "subordinate to",
 	"military unit", "intelligence service", "intelligence agency", "government", "state actor", "state actors",
@@ -189,6 +191,8 @@ var targetCues = []string{
 	"broke into", "break into", "breaking into", "broken into", "gained access", "gain access", "gaining access",
 	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over", "hidden inside", "hiding in",
 	"hid in", "burrowed into", "lurking in", "pre-positioned", "prepositioned", "pre-positioning",
+	"shut down", "shutting down", "black out", "blackout", "blackouts", "cut power", "knocked out", "knock out",
+	"on computers at", "on the computers of", "on systems at", "on the systems of", "on the networks of", "in the networks of",
 }
 
 // victimHeads are nouns after a country word that make it a victim country
@@ -254,7 +258,7 @@ var orgHeads = map[string]bool{
 	"Post": true, "News": true, "Press": true, "Energy": true, "Power": true, "Electric": true,
 	"Pharmaceuticals": true, "Pharma": true, "Motors": true, "Aerospace": true, "Defense": true,
 	"Exchange": true, "Port": true, "Railways": true, "Railway": true, "Institution": true, "Federation": true,
-	"Union": true, "Cabinet": true, "Secretariat": true, "Media": true, "Software": true, "Solutions": true,
+	"Union": true, "Nations": true, "Enterprise": true, "Enterprises": true, "Cabinet": true, "Secretariat": true, "Media": true, "Software": true, "Solutions": true,
 	"Microsystems": true, "Electronics": true, "Semiconductor": true, "Capital": true, "Partners": true,
 }
 

@@ -35,6 +35,18 @@ func TestFrames(t *testing.T) {
 		name, text, typ, class string
 		want                   []string
 	}{
+		{"a company tells of its own breach",
+			"Hewlett Packard Enterprise disclosed that the same group had accessed its cloud-based e-mail environment.", "identity", "organization",
+			[]string{"Hewlett Packard Enterprise"}},
+		{"sabotage of substations",
+			"The Sandworm group tried to shut down electrical substations in Ukraine.", "identity", "class",
+			[]string{"energy"}},
+		{"malware found at organisations of a country's sector",
+			"We found the Kazuar backdoor on computers at three organisations in Ukraine's defence sector.", "location", "",
+			[]string{"Ukraine"}},
+		{"a body of nations is no person",
+			"Crypto theft\n\nBybit's chief executive, Ben Zhou, said the exchange remained solvent.\n\nNorth Korea has stolen billions of dollars in cryptocurrency since 2017, according to United Nations experts, and uses the money to fund its weapons programmes.", "identity", "individual",
+			[]string{"Ben Zhou"}},
 		{"family names before a word for malware",
 			"APT33 used the Shamoon and StoneDrill wipers against its victims.", "malware", "",
 			[]string{"Shamoon", "StoneDrill"}},

@@ -249,6 +249,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	orgs = append(orgs, a.namedAfterVictimNoun(v, orgs)...)
 	orgs = append(orgs, a.namedAfterCompanyHead(v, orgs)...)
 	orgs = append(orgs, a.organsHit(v)...)
+	orgs = append(orgs, a.selfReported(v)...)
 	for _, o := range orgs {
 		// "UK Electoral Commission", "Finnish parliament": the country
 		// named in the victim's name is hit too.
@@ -1192,6 +1193,27 @@ func (a *analysis) organsHit(v *sview) []orgName {
 		}
 	}
 	return out
+}
+
+// selfReported finds a company that tells of its own breach: "Hewlett
+// Packard Enterprise disclosed that the group had accessed its e-mail",
+// "Microsoft said hackers had broken into the accounts of its staff". The
+// one source of the sentence is the victim when a word of harm after it
+// reaches "its".
+func (a *analysis) selfReported(v *sview) []orgName {
+	if len(v.claimants) != 1 || v.claimants[0].class != "organization" {
+		return nil
+	}
+	sp := v.claimantSpans[0]
+	for _, c := range v.cues {
+		if c.kind != kTarget || c.Start < sp.End {
+			continue
+		}
+		if after := a.lowerOf(Span{c.End, min(v.s.End, c.End+60)}); strings.Contains(after, " its ") {
+			return []orgName{{Span: sp, name: v.claimants[0].name}}
+		}
+	}
+	return nil
 }
 
 // govHit reports whether a government phrase at sp stands where a victim
