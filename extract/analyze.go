@@ -289,10 +289,16 @@ func (a *analysis) dropHeadlineEchoes() {
 	a.claimList = kept
 }
 
-// claimedElsewhere reports whether another source claims what c claims.
+// claimedElsewhere reports whether another source claims what c claims,
+// or any source more: a headline's "Iran-linked" is echoed by a body that
+// names the IRGC.
 func (a *analysis) claimedElsewhere(c *claim) bool {
+	state := c.sponsor.name == govName(a.countryName(c.sponsor.country))
 	for _, x := range a.claimList {
-		if x != c && x.by != c.by && x.group == c.group && x.sponsor == c.sponsor {
+		if x == c || x.group != c.group {
+			continue
+		}
+		if x.by != c.by && x.sponsor == c.sponsor || state && x.sponsor != c.sponsor && x.sponsor.country == c.sponsor.country {
 			return true
 		}
 	}
@@ -467,6 +473,8 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 		groupSpans = append(groupSpans, sp)
 	}
 
+	v.ents = a.dropEmbeddedNames(v)
+
 	// Introduced names first: they make weak aliases count.
 	introduced := introducedNames(text, v.s.Span, v.cues)
 	introSpans := map[Span]bool{}
@@ -506,6 +514,25 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 			addGroup(a.groupFromKB(idx, m.name), m.Span)
 		} else if looksLikeName(m.name) && !isPlainCapWord(m.name) {
 			addGroup(a.groupByName(m.name), m.Span)
+		}
+	}
+
+	// A company sanctioned or charged for its part in intrusions is the
+	// actor: "sanctioning Sichuan Silence Information Technology Company,
+	// Limited (Sichuan Silence) ... for their roles in the compromise of".
+	for _, m := range a.sanctionedCompanies(v) {
+		addGroup(a.groupByName(m.name), m.Span)
+	}
+	// A group the text named itself before counts wherever its name recurs.
+	for _, g := range a.groupList {
+		if g.kbIndex >= 0 || g.key == "headline" || len(g.name) < 4 || strings.IndexByte(g.name, ' ') < 0 {
+			continue
+		}
+		if i := strings.Index(text[v.s.Start:v.s.End], g.name); i >= 0 {
+			sp := Span{v.s.Start + i, v.s.Start + i + len(g.name)}
+			if boundaryOK(text, sp.Start, sp.End) {
+				addGroup(g, sp)
+			}
 		}
 	}
 
@@ -1214,7 +1241,7 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 		for _, nm := range readNames(a.text[v.s.Start:v.s.End], off) {
 			name := a.text[v.s.Start+nm.Start : v.s.Start+nm.End]
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-			if !distinctiveName(name) || a.knownName(v, sp) {
+			if !distinctiveName(name) && !capitalisedWords(name) || a.knownName(v, sp) {
 				continue
 			}
 			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
@@ -1227,7 +1254,8 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 // afterNounList are plural words for malware after which a text lists
 // names: "the tools Mimikatz and PsExec".
 var (
-	afterNounList = []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers "}
+	afterNounList = []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers ",
+		"loader ", "backdoor ", "implant ", "dropper ", "downloader ", "stealer ", "wiper "}
 	afterNouns    = newPhrases(true, afterNounList...)
 )
 
@@ -1253,6 +1281,11 @@ func (a *analysis) softwareAfterNoun(v *sview, groups []*group) {
 			name := seg[nm.Start:nm.End]
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
 			if strings.Contains(name, " ") || isStopCap(name) || notFamilyNames[name] || a.knownName(v, sp) {
+				continue
+			}
+			// After a singular noun ("its loader NightDuck") only a name
+			// written as one counts: "the backdoor Sends data" is a verb.
+			if !strings.HasSuffix(noun, "s ") && !distinctiveName(name) {
 				continue
 			}
 			a.useNewSoftware(v, groups, name, sp, noun == "tools " || noun == "utilities ")
@@ -1406,6 +1439,21 @@ func mentionsMalwareWord(s string) bool {
 
 // distinctiveName reports whether a name looks like a code name: inner
 // capitals, all capitals, or digits ("MQsTTang", "ORCSHRED", "Industroyer2").
+// capitalisedWords reports whether s is two or three capitalised words, as
+// a name given outright is written: "a new wiper we call Partition Wiper".
+func capitalisedWords(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 3 {
+		return false
+	}
+	for _, w := range words {
+		if !isUpperASCII(w[0]) || isStopCap(w) {
+			return false
+		}
+	}
+	return true
+}
+
 func distinctiveName(s string) bool {
 	if len(s) < 4 || strings.Contains(s, " ") {
 		return false
@@ -1656,4 +1704,147 @@ func isLowerCase(s string) bool {
 		}
 	}
 	return true
+}
+
+// dropEmbeddedNames returns the sentence's mentions without the one-word
+// names of groups and software that stand inside a longer proper name the
+// dictionary does not know: "Silence" in "Sichuan Silence Information
+// Technology" is no crime gang. A headline, all in capitals, is left alone.
+func (a *analysis) dropEmbeddedNames(v *sview) []mention {
+	var out []mention
+	for i, m := range v.ents {
+		if !a.embeddedName(v, m) {
+			if out != nil {
+				out = append(out, m)
+			}
+			continue
+		}
+		if a.titleCase(v) {
+			return v.ents
+		}
+		if out == nil {
+			out = append(make([]mention, 0, len(v.ents)), v.ents[:i]...)
+		}
+	}
+	if out == nil {
+		return v.ents
+	}
+	return out
+}
+
+// embeddedName reports whether the dictionary's one-word group or software
+// name m has a capitalised plain word right before it (one that is no
+// entity or function word) or right after it (no word for a group or for
+// malware): then the two are one longer name.
+func (a *analysis) embeddedName(v *sview, m mention) bool {
+	if m.e == nil || m.kind != kGroup && m.kind != kSoftware || !plainWord(a.text[m.Start:m.End]) {
+		return false
+	}
+	if k := m.Start - 1; k > v.s.Start && a.text[k] == ' ' {
+		j := k
+		for j > v.s.Start && isASCIILetter(a.text[j-1]) {
+			j--
+		}
+		w := a.text[j:k]
+		edge := j == v.s.Start || a.text[j-1] == ' ' || a.text[j-1] == '(' || a.text[j-1] == '"'
+		if edge && len(w) >= 2 && isUpperASCII(w[0]) && !isStopCap(w) && !a.entityOver(v, Span{j, k}) {
+			return true
+		}
+	}
+	if k := m.End + 1; k < v.s.End && a.text[m.End] == ' ' {
+		j := k
+		for j < v.s.End && isASCIILetter(a.text[j]) {
+			j++
+		}
+		w := a.text[k:j]
+		if len(w) >= 2 && isUpperASCII(w[0]) && (j == v.s.End || a.text[j] == ' ' || a.text[j] == ',') &&
+			!nameHeads[strings.ToLower(w)] && !a.entityOver(v, Span{k, j}) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameHeads are words that follow a group's or a family's name as part of
+// how it is written ("Silence Group", "Maui Ransomware"), or name the
+// platform of a family's variant ("BiBi Linux").
+var nameHeads = map[string]bool{"group": true, "team": true, "gang": true, "apt": true, "ransomware": true,
+	"malware": true, "backdoor": true, "trojan": true, "loader": true, "rat": true, "botnet": true,
+	"stealer": true, "wiper": true, "framework": true, "operators": true, "actors": true, "actor": true,
+	"campaign": true, "operation": true, "implant": true, "variant": true, "dropper": true,
+	"linux": true, "windows": true, "macos": true, "android": true, "ios": true, "esxi": true, "unix": true}
+
+func plainWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isASCIILetter(w[i]) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isUpperASCII(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// entityOver reports whether a mention of the sentence overlaps sp.
+func (a *analysis) entityOver(v *sview, sp Span) bool {
+	for _, m := range v.ents {
+		if m.Start < sp.End && sp.Start < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// sanctionedCompanies finds the companies a sentence sanctions or charges
+// for their part in intrusions, by their short name when the text gives one
+// in brackets.
+func (a *analysis) sanctionedCompanies(v *sview) []mention {
+	if !a.hasCue(v, kTarget) {
+		return nil
+	}
+	low := v.low(a)
+	if !strings.Contains(low, " role in ") && !strings.Contains(low, " roles in ") && !strings.Contains(low, " involvement in ") {
+		return nil
+	}
+	seg := a.text[v.s.Start:v.s.End]
+	var out []mention
+	for _, verb := range []string{"sanctioning ", "sanctioned ", "designating ", "designated ", "charging ", "indicting "} {
+		i := strings.Index(low, verb)
+		if i < 0 {
+			continue
+		}
+		at := i + len(verb)
+		names := readNames(seg, at)
+		if len(names) == 0 || names[0].Start != at {
+			continue
+		}
+		full := seg[names[0].Start:names[0].End]
+		if !companyWords(full) {
+			continue
+		}
+		sp := names[0]
+		// "..., Limited (Sichuan Silence)": the short name in brackets.
+		if k := strings.IndexByte(seg[sp.End:min(len(seg), sp.End+40)], '('); k >= 0 {
+			open := sp.End + k + 1
+			if e := strings.IndexByte(seg[open:], ')'); e > 0 && e < 40 && capitalisedWords(seg[open:open+e]) {
+				sp = Span{open, open + e}
+			}
+		}
+		out = append(out, mention{Span: Span{v.s.Start + sp.Start, v.s.Start + sp.End}, kind: kGroup, ref: -1, name: seg[sp.Start:sp.End]})
+	}
+	return out
+}
+
+// companyWords reports whether a name has a word that companies take.
+func companyWords(name string) bool {
+	for _, w := range strings.Fields(name) {
+		switch strings.TrimRight(w, ",.") {
+		case "Company", "Limited", "Ltd", "Co", "Inc", "Corporation", "Corp", "Technology", "Technologies",
+			"Information", "Network", "Networks", "Science", "Group":
+			return true
+		}
+	}
+	return false
 }

@@ -679,7 +679,9 @@ func (a *analysis) issuer() int32 {
 	}
 	a.issuerDone, a.issuerRef = true, -1
 	for _, s := range a.sents[:min(3, len(a.sents))] {
-		if !containsWord(a.lowerOf(s.Span), "today") {
+		// Or a dateline of its own: "Department of Justice, Office of
+		// Public Affairs, July 25, 2024".
+		if !containsWord(a.lowerOf(s.Span), "today") && !a.dateline(s.Span) {
 			continue
 		}
 		for _, m := range a.entsIn(s.Span) {
@@ -690,6 +692,29 @@ func (a *analysis) issuer() int32 {
 		}
 	}
 	return -1
+}
+
+// accusedPassive reports whether the lower-case text, a verb of accusing
+// and what follows it, is that verb in the passive: "charged with",
+// "indicted for", "sanctioned over".
+func accusedPassive(s string) bool {
+	for _, v := range []string{"charged", "indicted", "sanctioned", "accused", "convicted", "sentenced", "blamed"} {
+		if rest, ok := strings.CutPrefix(s, v+" "); ok {
+			for _, p := range []string{"for ", "with ", "of ", "over ", "in connection"} {
+				if strings.HasPrefix(rest, p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dateline reports whether sp is a short line that dates the text and
+// says nothing: no full stop ends it.
+func (a *analysis) dateline(sp Span) bool {
+	t := strings.TrimSpace(a.text[sp.Start:sp.End])
+	return len(t) < 120 && hasYear(t) && !strings.HasSuffix(t, ".") && !strings.ContainsAny(t, "\n")
 }
 
 func (a *analysis) party(name, country, class string, vendor bool) *party {
@@ -794,6 +819,11 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		// the one accused, not the one who says it ("are releasing" is no
 		// passive).
 		if !strings.HasSuffix(a.text[rv.Start:rv.End], "ing") && passiveBefore(a.text[max(v.s.Start, rv.Start-20):rv.Start]) {
+			continue
+		}
+		// A headline drops the "was": in "Hacker Charged for Ransomware
+		// Attacks" the subject is the one charged.
+		if accusedPassive(a.lowerOf(Span{rv.Start, min(v.s.End, rv.End+16)})) {
 			continue
 		}
 		// Window: back to the sentence start, a closing quote or a clause mark.

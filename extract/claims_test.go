@@ -126,6 +126,15 @@ func TestClaims(t *testing.T) {
 		{"a byline team speaks for a first-person blog; nationality after the group",
 			"Threat Intelligence Unit | 9 September 2025\n\nWe assess with high confidence that the activity is the work of Kimsuky, a North Korean group.",
 			[]string{"Threat Intelligence Unit|Kimsuky|Government of North Korea|85"}},
+		{"a company sanctioned for intrusions is the actor, and a name inside its name is no group",
+			"Treasury sanctions\n\nToday, the Department of the Treasury is sanctioning Sichuan Silence Information Technology Company, " +
+				"Limited (Sichuan Silence) for its role in the compromise of firewalls. " +
+				"Sichuan Silence has been a contractor to the Ministry of Public Security.",
+			[]string{"U.S. Department of the Treasury|Sichuan Silence|Ministry of Public Security|-"}},
+		{"a headline's charged subject is accused, and a dateline names the issuer",
+			"North Korean Government Hacker Charged for Ransomware Attacks\n\nDepartment of Justice, Office of Public Affairs, July 25, 2024\n\n" +
+				"According to court documents, Rim worked for Andariel, a unit of the Reconnaissance General Bureau.",
+			[]string{"U.S. Department of Justice|Andariel|Reconnaissance General Bureau|-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

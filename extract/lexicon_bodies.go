@@ -43,7 +43,7 @@ var bodies = []body{
 	{Name: "Reconnaissance General Bureau", Country: "KP", Forms: []string{"RGB", "North Korea's Reconnaissance General Bureau", "Bureau 121"}, Sponsor: true},
 	{Name: "Korean People's Army", Country: "KP", Forms: []string{"KPA"}, Sponsor: true},
 	// Iran.
-	{Name: "Islamic Revolutionary Guard Corps", Country: "IR", Forms: []string{"IRGC", "Revolutionary Guards", "IRGC-CEC", "IRGC Cyber-Electronic Command", "Cyber-Electronic Command"}, Sponsor: true},
+	{Name: "Islamic Revolutionary Guard Corps", Country: "IR", Forms: []string{"IRGC", "Revolutionary Guards", "Revolutionary Guard", "IRGC-CEC", "IRGC Cyber-Electronic Command", "Cyber-Electronic Command"}, Sponsor: true},
 	{Name: "Ministry of Intelligence and Security", Country: "IR", Forms: []string{"MOIS", "Iran's Ministry of Intelligence", "Iranian Ministry of Intelligence"}, Sponsor: true},
 	{Name: "Basij", Country: "IR", Sponsor: true},
 	// Others known to run or sponsor groups.
@@ -73,7 +73,7 @@ var bodies = []body{
 	{Name: "Government Communications Security Bureau", Country: "NZ", Forms: []string{"GCSB"}},
 	{Name: "National Police Agency", Country: "JP", Forms: []string{"NPA", "Japan's National Police Agency", "Japanese police"}},
 	{Name: "Tokyo Metropolitan Police Department", Country: "JP", Forms: []string{"Tokyo Metropolitan Police", "Tokyo police", "Metropolitan Police Department"}},
-	{Name: "National center of Incident readiness and Strategy for Cybersecurity", Country: "JP", Forms: []string{"NISC"}},
+	{Name: "National Center of Incident Readiness and Strategy for Cybersecurity", Country: "JP", Forms: []string{"NISC"}},
 	{Name: "Federal Office for Information Security", Country: "DE", Forms: []string{"BSI"}},
 	{Name: "Federal Office for the Protection of the Constitution", Country: "DE", Forms: []string{"BfV"}},
 	{Name: "ANSSI", Country: "FR", Forms: []string{"French National Cybersecurity Agency"}},

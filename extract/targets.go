@@ -250,7 +250,15 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	orgs = append(orgs, a.namedAfterCompanyHead(v, orgs)...)
 	orgs = append(orgs, a.organsHit(v)...)
 	orgs = append(orgs, a.selfReported(v)...)
+	orgs = append(orgs, a.victimsListed(v, orgs)...)
 	for _, o := range orgs {
+		// A person is no organisation, and those sanctioned or charged are
+		// the actors: "sanctioning Sichuan Silence ... for their roles in
+		// the compromise of ...".
+		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
+			recipientBefore(a.text[max(v.s.Start, o.Start-80):o.Start]) {
+			continue
+		}
 		// "UK Electoral Commission", "Finnish parliament": the country
 		// named in the victim's name is hit too.
 		for _, m := range v.ents {
@@ -727,7 +735,9 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		}
 		bad := false
 		for _, n := range names {
-			if isEntity(n) && !(framed && a.onlyCountry(v, n)) || isStopCap(n.text) || orgHeads[n.text] || placeWords[n.text] || isMonthOrDay(n.text) || n.isAllCaps() && !isInitial(n.text) {
+			// "Operation Dream Job" names a campaign.
+			if isEntity(n) && !(framed && a.onlyCountry(v, n)) || isStopCap(n.text) || orgHeads[n.text] || placeWords[n.text] ||
+				isMonthOrDay(n.text) || n.isAllCaps() && !isInitial(n.text) || n.text == "Operation" {
 				bad = true
 			}
 		}
@@ -1540,4 +1550,77 @@ func windowOf(spans []Span, sp Span) (Span, bool) {
 		}
 	}
 	return Span{}, false
+}
+
+// accusedBefore reports whether the lower-case text before a name ends with
+// a verb that names those accused: "sanctioning", "charged", "indicted".
+func accusedBefore(before string) bool {
+	before = strings.TrimSuffix(strings.TrimRight(before, " "), " the")
+	for _, w := range []string{"sanctioning", "sanctioned", "sanctions", "designating", "designated", "charging",
+		"charged", "indicting", "indicted", "indicts", "charges"} {
+		if endsWithWord(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// recipientBefore reports whether the text before a name ends with a verb
+// of handing over and, perhaps, the names listed before it: documents "sent
+// to Politico, The New York Times and The Washington Post" went to those
+// outlets, which were not hacked.
+func recipientBefore(before string) bool {
+	low := strings.ToLower(before)
+	at, n := -1, 0
+	for _, p := range []string{"sent to ", "leaked to ", "passed to ", "provided to ", "handed to ", "forwarded to ",
+		"shared with ", "given to ", "passed on to ", "sent them to ", "offered to "} {
+		if i := strings.LastIndex(low, p); i > at {
+			at, n = i, len(p)
+		}
+	}
+	if at < 0 {
+		return false
+	}
+	// Only a list of capitalised names may stand between.
+	for _, w := range strings.Fields(before[at+n:]) {
+		w = strings.TrimRight(w, ",")
+		if w != "and" && w != "or" && (w == "" || !isUpperASCII(w[0])) {
+			return false
+		}
+	}
+	return true
+}
+
+// victimsListed reads the names a sentence lists as victims: "The victims
+// included NASA and two U.S. Air Force bases". Any name counts there, a
+// vendor's or a bare acronym; places are victims of another kind.
+func (a *analysis) victimsListed(v *sview, found []orgName) []orgName {
+	low := a.lowerOf(v.s.Span)
+	var out []orgName
+	for _, p := range []string{"victims included ", "victims include ", "victims including ", "victims were ",
+		"victims such as ", "victims are "} {
+		i := strings.Index(low, p)
+		if i < 0 {
+			continue
+		}
+		seg := a.text[v.s.Start:v.s.End]
+		for _, nm := range readNames(seg, i+len(p)) {
+			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+			if overlapsAny(spansOf(found), sp) || a.placeAt(v, sp) {
+				continue
+			}
+			out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
+		}
+	}
+	return out
+}
+
+// placeAt reports whether a country or region mention covers sp.
+func (a *analysis) placeAt(v *sview, sp Span) bool {
+	for _, m := range v.ents {
+		if (m.kind == kCountry || m.kind == kRegion) && m.Start <= sp.Start && sp.End <= m.End {
+			return true
+		}
+	}
+	return false
 }
