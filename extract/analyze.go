@@ -1805,7 +1805,7 @@ func (a *analysis) sanctionedCompanies(v *sview) []mention {
 		return nil
 	}
 	low := v.low(a)
-	if !strings.Contains(low, " role in ") && !strings.Contains(low, " roles in ") && !strings.Contains(low, " involvement in ") {
+	if index(low, " role") < 0 && index(low, " involvement in ") < 0 {
 		return nil
 	}
 	seg := a.text[v.s.Start:v.s.End]

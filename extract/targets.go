@@ -1570,6 +1570,9 @@ func accusedBefore(before string) bool {
 // to Politico, The New York Times and The Washington Post" went to those
 // outlets, which were not hacked.
 func recipientBefore(before string) bool {
+	if !strings.Contains(before, " to ") && !strings.Contains(before, " with ") {
+		return false
+	}
 	low := strings.ToLower(before)
 	at, n := -1, 0
 	for _, p := range []string{"sent to ", "leaked to ", "passed to ", "provided to ", "handed to ", "forwarded to ",
@@ -1597,14 +1600,25 @@ func recipientBefore(before string) bool {
 func (a *analysis) victimsListed(v *sview, found []orgName) []orgName {
 	low := a.lowerOf(v.s.Span)
 	var out []orgName
-	for _, p := range []string{"victims included ", "victims include ", "victims including ", "victims were ",
-		"victims such as ", "victims are "} {
-		i := strings.Index(low, p)
-		if i < 0 {
+	for off := 0; ; {
+		k := index(low[off:], "victims ")
+		if k < 0 {
+			break
+		}
+		i := off + k + len("victims ")
+		off = i
+		n := 0
+		for _, w := range []string{"included ", "include ", "including ", "were ", "such as ", "are "} {
+			if strings.HasPrefix(low[i:], w) {
+				n = len(w)
+				break
+			}
+		}
+		if n == 0 {
 			continue
 		}
 		seg := a.text[v.s.Start:v.s.End]
-		for _, nm := range readNames(seg, i+len(p)) {
+		for _, nm := range readNames(seg, i+n) {
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
 			if overlapsAny(spansOf(found), sp) || a.placeAt(v, sp) {
 				continue
