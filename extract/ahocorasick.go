@@ -430,6 +430,7 @@ type wordTrie struct {
 	rows   []int32  // children of nodes with many: a row of class -> child or -1 per node
 	nclass int
 	words  wordIndex // the node each pattern's first word leads to
+	space  uint8     // the class of ' '
 }
 
 type trieNode struct {
@@ -528,6 +529,24 @@ func newWordTrie(patterns []string, next []int32, n int, own [][]int32, class *[
 		}
 		return s
 	})
+	// What a walk asks of a word's node first, kept in its slot: the
+	// patterns that end there, and the child a space leads to.
+	t.space = class[' ']
+	for i := range t.words.slots {
+		sl := &t.words.slots[i]
+		if sl.tag == 0 {
+			continue
+		}
+		sl.pats, sl.spaceKid, sl.more = -1, -1, false
+		if sl.node < 0 {
+			continue
+		}
+		sl.pats = t.nodes[sl.node].pats
+		sl.spaceKid = t.child(sl.node, t.space)
+		for c := 0; c < n && !sl.more; c++ {
+			sl.more = uint8(c) != t.space && t.child(sl.node, uint8(c)) >= 0
+		}
+	}
 	return t
 }
 
@@ -574,8 +593,23 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 			// the whole ASCII word, so one look-up of the word finds the
 			// node a trie walk would reach at its end.
 			q, h, head := scanWord(text, p)
-			if s := t.words.node(h, head, text[p:q]); s >= 0 {
-				m.walk(text, s, p, q-1, fn)
+			if sl := t.words.lookup(h, head, text[p:q]); sl != nil && sl.node >= 0 {
+				// The slot answers for the word's node: a walk goes on
+				// from there only along a space or, rarely, another byte.
+				if sl.pats >= 0 {
+					m.emit(text, t.pats[sl.pats:], p, q, fn)
+				}
+				if q < len(text) {
+					s := int32(-1)
+					if c := m.class[text[q]]; c == t.space {
+						s = sl.spaceKid
+					} else if sl.more {
+						s = t.child(sl.node, c)
+					}
+					if s >= 0 {
+						m.walk(text, s, p, q, fn)
+					}
+				}
 			}
 			prevWord = true
 			p = q - 1
@@ -634,11 +668,15 @@ type wordIndex struct {
 }
 
 // wordSlot holds a word's first eight bytes (in lower case, little-endian,
-// zero-padded), so a look-up of a short word reads one slot and nothing else.
+// zero-padded), so a look-up of a short word reads one slot and nothing else,
+// and what a walk from the word's node needs first.
 type wordSlot struct {
-	head uint64
-	tag  uint32 // the word's length in the low byte, bits of its hash above; 0 marks an empty slot
-	node int32
+	head     uint64
+	tag      uint32 // the word's length in the low byte, bits of its hash above; 0 marks an empty slot
+	node     int32
+	pats     int32 // the node's patterns in wordTrie.pats, -1 if none end there
+	spaceKid int32 // the node's child along a space, or -1
+	more     bool  // whether the node has children along other bytes
 }
 
 const (
@@ -725,18 +763,18 @@ func newWordIndex(patterns []string, nodeOf func(string) int32) wordIndex {
 // and its length (at least 1, so a tag is never 0; 255 stands for longer).
 func tag(h uint64, n int) uint32 { return uint32(h>>32)&^0xff | uint32(min(n, 255)) }
 
-// node returns the trie node for word w, whose hash and head are h and head
-// (see wordKey), or -1.
-func (x *wordIndex) node(h, head uint64, w string) int32 {
+// lookup returns the slot of word w, whose hash and head are h and head
+// (see wordKey), or nil.
+func (x *wordIndex) lookup(h, head uint64, w string) *wordSlot {
 	tg := tag(h, len(w))
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		sl := &x.slots[i]
 		if sl.tag == 0 {
-			return -1
+			return nil
 		}
 		// Up to eight bytes, length and head are the word.
 		if sl.tag == tg && sl.head == head && (len(w) <= 8 || equalFoldASCII(w, x.words[i])) {
-			return sl.node
+			return sl
 		}
 	}
 }
