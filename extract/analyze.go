@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aptgraph/aptgraph"
+	"github.com/aptgraph/aptgraph/internal/swar"
 	"github.com/aptgraph/aptgraph/kb"
 )
 
@@ -1557,6 +1558,13 @@ func (v *sview) low(a *analysis) string {
 // hasYear reports whether s holds a year from 1980 to 2099.
 func hasYear(s string) bool {
 	for i := 0; i+4 <= len(s); i++ {
+		// No year starts in eight bytes that hold no digit.
+		if i+8 <= len(s) {
+			if x := swar.Load(s, i); swar.Between(x, '0', '9')&swar.ASCII(x) == 0 {
+				i += 7
+				continue
+			}
+		}
 		// A year starting at i, i+1, i+2 or i+3 has a digit at i+3: where
 		// there is none, as mostly in prose, skip all four.
 		if !isDigit(s[i+3]) {
@@ -1801,7 +1809,7 @@ func (a *analysis) entityOver(v *sview, sp Span) bool {
 // for their part in intrusions, by their short name when the text gives one
 // in brackets.
 func (a *analysis) sanctionedCompanies(v *sview) []mention {
-	if !a.hasCue(v, kTarget) {
+	if !a.hasCue(v, kAccuse) || !a.hasCue(v, kTarget) {
 		return nil
 	}
 	low := v.low(a)
@@ -1810,7 +1818,7 @@ func (a *analysis) sanctionedCompanies(v *sview) []mention {
 	}
 	seg := a.text[v.s.Start:v.s.End]
 	var out []mention
-	for _, verb := range []string{"sanctioning ", "sanctioned ", "designating ", "designated ", "charging ", "indicting "} {
+	for _, verb := range accuseVerbs {
 		i := strings.Index(low, verb)
 		if i < 0 {
 			continue
@@ -1836,6 +1844,10 @@ func (a *analysis) sanctionedCompanies(v *sview) []mention {
 	}
 	return out
 }
+
+// accuseVerbs come before the names of those a statement sanctions or
+// charges.
+var accuseVerbs = []string{"sanctioning ", "sanctioned ", "designating ", "designated ", "charging ", "indicting "}
 
 // companyWords reports whether a name has a word that companies take.
 func companyWords(name string) bool {

@@ -37,6 +37,7 @@ const (
 	kSoftIntro                   // a phrase after which a text names new software ("we call", "dubbed")
 	kListNoun                    // a plural noun for software a list of names follows ("the tools")
 	kSource                      // a phrase that names a claim's source after it ("according to")
+	kAccuse                      // a verb before those sanctioned or charged ("sanctioning", "indicting")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -292,6 +293,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range listWords {
 		add(w, entry{kind: kListWord})
+	}
+	for _, w := range accuseVerbs {
+		add(strings.TrimSpace(w), entry{kind: kAccuse})
 	}
 	for _, w := range afterNounList {
 		add(strings.TrimSpace(w), entry{kind: kListNoun})

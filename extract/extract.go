@@ -161,7 +161,7 @@ func (a *analysis) vendorFallback() {
 	// wrote it: a news story that names Fortinet's appliances is not
 	// Fortinet's.
 	// Both read the whole text, so only once a vendor is named.
-	own := sync.OnceValue(func() bool { return firstPerson(a.text) })
+	own := sync.OnceValue(func() bool { return firstPerson(a.lower) })
 	// A text that names things in the first person ("we track it as X") is
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
@@ -195,7 +195,7 @@ func (a *analysis) vendorFallback() {
 	}
 	// A vendor's blog that names no known vendor is signed by its team:
 	// "Posted by Threat Labs on 31 October", "Threat Research | 9 May".
-	if team := bylineTeam(a.text); team != "" && firstPerson(a.text) {
+	if team := bylineTeam(a.text); team != "" && firstPerson(a.lower) {
 		a.vendor = team
 	}
 }
@@ -241,24 +241,23 @@ func bylineTeam(text string) string {
 var teamWords = map[string]bool{"Team": true, "Group": true, "Unit": true, "Labs": true, "Lab": true, "Research": true,
 	"Intelligence": true, "Center": true, "Centre": true, "Division": true, "Services": true, "Blog": true}
 
-// firstPerson reports whether the text speaks as "we" outside quotations,
-// as a vendor's report does and a news story does not.
-func firstPerson(text string) bool {
-	inQuote := false
-	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c == '"':
-			inQuote = !inQuote
-		case c == '\n':
-			inQuote = false
-		case !inQuote && (c == 'W' || c == 'w') && i+3 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
-			// "we " or "we'" in any case: no character beyond ASCII
-			// lower-cases to "e", "u" or "r".
-			if lowerByte(text[i+1]) == 'e' && (text[i+2] == ' ' || text[i+2] == '\'') {
-				return true
+// firstPerson reports whether the lower-case text speaks as "we" outside
+// quotations, as a vendor's report does and a news story does not. It looks
+// for the words, then counts the quotation marks before each on its line.
+func firstPerson(low string) bool {
+	for _, w := range []string{"we ", "we'", "our "} {
+		for off := 0; ; {
+			i := strings.Index(low[off:], w)
+			if i < 0 {
+				break
 			}
-		case !inQuote && (c == 'O' || c == 'o') && i+4 <= len(text) && (i == 0 || !isWordByte(text[i-1])):
-			if lowerByte(text[i+1]) == 'u' && lowerByte(text[i+2]) == 'r' && text[i+3] == ' ' {
+			i += off
+			off = i + 1
+			if i > 0 && isWordByte(low[i-1]) {
+				continue
+			}
+			line := strings.LastIndexByte(low[:i], '\n') + 1
+			if strings.Count(low[line:i], "\"")%2 == 0 {
 				return true
 			}
 		}

@@ -158,16 +158,17 @@ func TestPassiveBefore(t *testing.T) {
 	}
 }
 
-// TestFirstPerson compares firstPerson's byte tests with the lower-casing
-// they replace.
+// TestFirstPerson checks firstPerson on texts that speak as "we" or "our"
+// inside and outside quotations.
 func TestFirstPerson(t *testing.T) {
 	tests := map[string]bool{
 		"We assess that": true, "we'll see": true, "WE found": true, "Our team": true, "OUR ": true, "our": false,
 		"Weapons and ours": false, "\"We said\" they wrote": false, "Wé ": false, "\u212Aour ": false, "flower our ": true,
 		"power we ": true, "We": false, "answer": false, "\"x\nwe saw": true,
+		"\"a\" and we know": true, "he said \"our team\" and \"we won\"": false, "\"one\ntwo\" our ": false,
 	}
 	for s, want := range tests {
-		if got := firstPerson(s); got != want {
+		if got := firstPerson(strings.ToLower(s)); got != want {
 			t.Errorf("firstPerson(%q) = %v, want %v", s, got, want)
 		}
 	}
@@ -187,6 +188,24 @@ func TestBylineTeam(t *testing.T) {
 	for text, want := range tests {
 		if got := bylineTeam(text); got != want {
 			t.Errorf("bylineTeam(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestHasYear compares hasYear with a plain reading of every position.
+func TestHasYear(t *testing.T) {
+	plain := func(s string) bool {
+		for i := 0; i+4 <= len(s); i++ {
+			if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"", "2024", "in 2024", "abcdefgh2019", "abcdefg2019", "no year here at all, none",
+		"1899 and 2101", "x19", "version 1.2019", "ÉÉÉÉ1999", "12345678", "abcdefghij199", "abcdefghijklmnop20301"} {
+		if got, want := hasYear(s), plain(s); got != want {
+			t.Errorf("hasYear(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -2,10 +2,13 @@ package stix
 
 import (
 	"crypto/sha1"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"sort"
 	"strings"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // namespace for aptgraph's own deterministic ids (UUIDv5 over type and key).
@@ -79,19 +82,27 @@ func NewID(typ string, parts ...string) string {
 }
 
 // appendLower appends strings.ToLower(s) to b, without the intermediate
-// string when s is ASCII.
+// string when s is ASCII. It copies s, then lower-cases the copy in place
+// eight bytes at a time; a byte beyond ASCII sends it to strings.ToLower.
 func appendLower(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return append(b, strings.ToLower(s)...)
+	n := len(b)
+	b = append(b, s...)
+	t := b[n:]
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		x := binary.LittleEndian.Uint64(t[i:])
+		if x&swar.High != 0 {
+			return append(b[:n], strings.ToLower(s)...)
 		}
+		binary.LittleEndian.PutUint64(t[i:], swar.Lower(x))
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	for ; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= 0x80:
+			return append(b[:n], strings.ToLower(s)...)
+		case 'A' <= c && c <= 'Z':
+			t[i] = c + 'a' - 'A'
 		}
-		b = append(b, c)
 	}
 	return b
 }

@@ -104,3 +104,16 @@ func TestTLPMarkingExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLower checks appendLower against strings.ToLower, on strings
+// that cross its eight-byte steps with and without bytes beyond ASCII.
+func TestAppendLower(t *testing.T) {
+	for _, s := range []string{"", "A", "ABCDEFGH", "ABCDEFGHI", "relationship--ABC", "Mixed Case Name Of Seventeen",
+		"ÉCOLE", "ABCDEFGÉ", "abcdefghÉ", "KELVIN \u212A SIGN", "@[`{", "ZZZZZZZZZZZZZZZZ"} {
+		prefix := []byte("pre\x1f")
+		got := string(appendLower(prefix, s))
+		if want := "pre\x1f" + strings.ToLower(s); got != want {
+			t.Errorf("appendLower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
