@@ -613,6 +613,12 @@ func (m *matcher) findAtWordStarts(text string, fn func(acMatch)) {
 			}
 			prevWord = true
 			p = q - 1
+			// The space after a word, the commonest byte, starts nothing:
+			// step over it here.
+			if q < len(text) && text[q] == ' ' && t.root[' '] < 0 {
+				prevWord = false
+				p = q
+			}
 			continue
 		}
 		word := isWordByte(c)
