@@ -1257,7 +1257,7 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 var (
 	afterNounList = []string{"tools ", "backdoors ", "implants ", "loaders ", "utilities ", "families ", "trojans ", "wipers ",
 		"loader ", "backdoor ", "implant ", "dropper ", "downloader ", "stealer ", "wiper "}
-	afterNouns    = newPhrases(true, afterNounList...)
+	afterNouns = newPhrases(true, afterNounList...)
 )
 
 // softwareAfterNoun reads a list of names set after a plural word for
@@ -1370,7 +1370,17 @@ func appositiveSoftware(toks []token, n int) (Span, bool) {
 		return Span{}, false
 	}
 	t := toks[k-2]
-	if !t.isWord() || !t.isCap() || notFamilyNames[t.text] || !distinctiveName(t.text) || isStopCap(t.text) {
+	if !t.isWord() || !t.isCap() || notFamilyNames[t.text] || isStopCap(t.text) {
+		return Span{}, false
+	}
+	// Two capitalised words before "a ... malware family" or a word for a
+	// family are one name: "Infamous Chisel, a new mobile malware family".
+	if k >= 4 && toks[k-3].isWord() && toks[k-3].isCap() && !(k >= 5 && toks[k-4].isWord() && toks[k-4].isCap()) &&
+		!isStopCap(toks[k-3].text) && !nameHeads[strings.ToLower(toks[k-3].text)] &&
+		(familyWords[toks[n].text] || n+1 < len(toks) && (toks[n+1].text == "family" || toks[n+1].text == "families")) {
+		return Span{toks[k-3].Start, t.End}, true
+	}
+	if !distinctiveName(t.text) {
 		return Span{}, false
 	}
 	// One word: "the Windows host Foo, a loader" names no family in "host Foo".

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -221,7 +222,9 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 	// People.
 	for _, k := range sortedKeys(a.people) {
 		p := a.people[k]
-		if len(p.ev) == 0 {
+		// A name the text gives to software is no one's: "Infamous Chisel,
+		// a new mobile malware family".
+		if len(p.ev) == 0 || slices.Contains(a.textSoftware, p.name) {
 			continue
 		}
 		id := stix.NewID("identity", p.name)

@@ -166,6 +166,10 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				break
 			}
 		}
+		// "in at least 17 countries, among them Taiwan", "countries such as Japan".
+		if listIntro(prev) {
+			prep = true
+		}
 		// "agencies from the United States": a source's origin.
 		if prep && provenanceNounBefore(a.lowerOf(Span{max(v.s.Start, m.Start-40), m.Start})) {
 			prep = false
@@ -218,6 +222,9 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 				case "in", "against", "across", "targeting", "including", "from", "throughout":
 					prep = !provenanceNounBefore(a.lowerOf(Span{max(v.s.Start, ents[k].Start-40), ents[k].Start}))
 				}
+				if listIntro(strings.ToLower(a.prevWords(ents[k].Start, v.s.Start, 2))) {
+					prep = true
+				}
 			}
 		}
 		if !victimHead && !prep && i > 0 && ents[i-1].kind == kCountry && isListGap(a.between(ents[i-1].End, m.Start)) {
@@ -255,8 +262,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// A person is no organisation, and those sanctioned or charged are
 		// the actors: "sanctioning Sichuan Silence ... for their roles in
 		// the compromise of ...".
+		// Nor are outlets documents went to, or the agents of a passive:
+		// "identified by the Australian Signals Directorate and the
+		// Australian Federal Police as the person who broke into".
+		before := a.text[max(v.s.Start, o.Start-80):o.Start]
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
-			recipientBefore(a.text[max(v.s.Start, o.Start-80):o.Start]) {
+			listAfter(before, recipientWords) || listAfter(before, agentWords) {
 			continue
 		}
 		// "UK Electoral Commission", "Finnish parliament": the country
@@ -1565,33 +1576,45 @@ func accusedBefore(before string) bool {
 	return false
 }
 
-// recipientBefore reports whether the text before a name ends with a verb
-// of handing over and, perhaps, the names listed before it: documents "sent
-// to Politico, The New York Times and The Washington Post" went to those
-// outlets, which were not hacked.
-func recipientBefore(before string) bool {
-	if !strings.Contains(before, " to ") && !strings.Contains(before, " with ") {
-		return false
-	}
-	low := strings.ToLower(before)
+// recipientWords hand something over: documents "sent to Politico, The New
+// York Times and The Washington Post" went to those outlets, which were not
+// hacked. agentWords name the agent of a passive.
+var (
+	recipientWords = []string{" sent to ", " leaked to ", " passed to ", " provided to ", " handed to ", " forwarded to ",
+		" shared with ", " given to ", " passed on to ", " sent them to ", " offered to "}
+	agentWords = []string{" by "}
+)
+
+// listAfter reports whether the text before a name ends with one of words
+// (each starting with a space) and, perhaps, names listed before it: only
+// capitalised words, "the", "and" and "or" may stand between.
+func listAfter(before string, words []string) bool {
 	at, n := -1, 0
-	for _, p := range []string{"sent to ", "leaked to ", "passed to ", "provided to ", "handed to ", "forwarded to ",
-		"shared with ", "given to ", "passed on to ", "sent them to ", "offered to "} {
-		if i := strings.LastIndex(low, p); i > at {
+	for _, p := range words {
+		if i := lastIndexFold(before, p); i > at {
 			at, n = i, len(p)
 		}
 	}
 	if at < 0 {
 		return false
 	}
-	// Only a list of capitalised names may stand between.
 	for _, w := range strings.Fields(before[at+n:]) {
 		w = strings.TrimRight(w, ",")
-		if w != "and" && w != "or" && (w == "" || !isUpperASCII(w[0])) {
+		if w != "and" && w != "or" && w != "the" && (w == "" || !isUpperASCII(w[0])) {
 			return false
 		}
 	}
 	return true
+}
+
+// lastIndexFold is strings.LastIndex for a lower-case ASCII sub, in any case.
+func lastIndexFold(s, sub string) int {
+	for i := len(s) - len(sub); i >= 0; i-- {
+		if s[i] == sub[0] && equalFoldASCII(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // victimsListed reads the names a sentence lists as victims: "The victims
@@ -1635,6 +1658,17 @@ func (a *analysis) placeAt(v *sview, sp Span) bool {
 		if (m.kind == kCountry || m.kind == kRegion) && m.Start <= sp.Start && sp.End <= m.End {
 			return true
 		}
+	}
+	return false
+}
+
+// listIntro reports whether the last two lower-case words before a place
+// start a list of examples: "among them", "such as", "notably".
+func listIntro(prev string) bool {
+	switch {
+	case prev == "among them", prev == "such as", strings.HasSuffix(prev, " notably"), strings.HasSuffix(prev, " especially"),
+		strings.HasSuffix(prev, " particularly"), strings.HasSuffix(prev, " among"):
+		return true
 	}
 	return false
 }
