@@ -869,7 +869,6 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	if len(idx) == 0 {
 		return a.groupByName(surface)
 	}
-	pick := idx[0]
 	// A name that is some group's own canonical name means that group
 	// ("APT38" next to "Lazarus Group" is not Lazarus).
 	exact := -1
@@ -885,6 +884,7 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	if exact >= 0 {
 		idx = []int{exact}
 	}
+	pick := idx[0]
 	if len(idx) > 1 {
 		best, bestScore, tie := -1, -1, false
 		for _, i := range idx {

@@ -1810,7 +1810,7 @@ func (a *analysis) completePending(v *sview, groups []*group, claimants []*party
 	}
 	start := a.lowerOf(Span{v.s.Start, min(v.s.End, v.s.Start+16)})
 	back := false
-	for _, w := range []string{"the group", "the actor", "the hackers", "the threat actor", "it ", "they ", "the attackers", "this group", "the gang", "the operators"} {
+	for _, w := range []string{"the group", "the actor", "the hackers", "the threat actor", "it ", "they ", "the attackers", "this group", "the gang", "the operators", "the unit", "this unit"} {
 		if strings.HasPrefix(start, w) {
 			back = true
 		}

@@ -135,6 +135,10 @@ func TestClaims(t *testing.T) {
 			"North Korean Government Hacker Charged for Ransomware Attacks\n\nDepartment of Justice, Office of Public Affairs, July 25, 2024\n\n" +
 				"According to court documents, Rim worked for Andariel, a unit of the Reconnaissance General Bureau.",
 			[]string{"U.S. Department of Justice|Andariel|Reconnaissance General Bureau|-"}},
+		{"'the unit' points back to the actor a held claim was about",
+			"Estonia attributes attacks\n\nEstonia today attributed the cyber attacks on its ministries in 2020 to Unit 29155 of the GRU.\n\n" +
+				"The unit is tracked by security vendors as Ember Bear.",
+			[]string{"Government of Estonia|Ember Bear|GRU Unit 29155|-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

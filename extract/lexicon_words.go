@@ -194,6 +194,7 @@ var targetCues = []string{
 	"intruded", "penetrating", "spied", "eavesdropping", "hijacked", "took over", "hidden inside", "hiding in",
 	"hid in", "burrowed into", "lurking in", "pre-positioned", "prepositioned", "pre-positioning",
 	"shut down", "shutting down", "black out", "blackout", "blackouts", "cut power", "knocked out", "knock out",
+	"took down", "taken down", "take down", "knocked offline", "knock offline", "denial-of-service", "ddos",
 	"on computers at", "on the computers of", "on systems at", "on the systems of", "on the networks of", "in the networks of",
 }
 
@@ -212,8 +213,16 @@ var victimHeads = map[string]bool{
 	"computers": true, "victim": true, "parliament": true, "election": true, "elections": true,
 	"government": true, "governments": true, "departments": true, "authorities": true, "interests": true,
 	"manufacturers": true, "contractors": true, "airports": true, "ports": true, "utilities": true,
-	"grid": true, "think": true, "space": true, "aerospace": true,
+	"grid": true, "think": true, "space": true, "aerospace": true, "municipalities": true, "cities": true,
+	"councils": true, "schools": true, "retailers": true, "insurers": true, "airlines": true, "telcos": true,
 }
+
+// selfHeadedSectors are sector words that are plural nouns for bodies of
+// the sector themselves: "attacked hospitals" needs no "hospital sector".
+var selfHeadedSectors = map[string]bool{"hospitals": true, "municipalities": true, "universities": true,
+	"banks": true, "schools": true, "retailers": true, "insurers": true, "restaurants": true, "hotels": true,
+	"casinos": true, "airports": true, "ministries": true, "embassies": true, "telcos": true, "isps": true,
+	"airlines": true, "law firms": true, "think tanks": true, "msps": true, "utilities": true, "politicians": true}
 
 // groupHeads are nouns that follow or precede a group's name ("the Tick
 // group", "the hacking group APT40").

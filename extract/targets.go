@@ -76,7 +76,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		case "accounts", "account", "posts", "profiles", "pages", "reports", "report", "coverage":
 			continue
 		}
-		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ")
+		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ") || selfHeadedSectors[a.lowerOf(m.Span)]
 		// A modifier between the sector and its head: "software development
 		// companies", "computer hardware manufacturers".
 		if !ok {
