@@ -941,6 +941,12 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 				continue
 			}
 			from := v.s.Start + at + 4
+			// "a campaign by OilRig, an Iranian state-sponsored group": a
+			// group right after "by" is the actor, and what follows it
+			// describes the group.
+			if a.groupAt(v, from) {
+				continue
+			}
 			// "by the governments of the United States and the United Kingdom"
 			rest := a.lowerOf(Span{from, min(v.s.End, from+40)})
 			if strings.HasPrefix(rest, "the governments of") || strings.HasPrefix(rest, "the government of") || strings.HasPrefix(rest, "governments of") {
@@ -967,6 +973,19 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 		}
 	}
 	return out, spans
+}
+
+// groupAt reports whether a group's name starts at i, or after "the".
+func (a *analysis) groupAt(v *sview, i int) bool {
+	if strings.HasPrefix(a.text[i:v.s.End], "the ") {
+		i += 4
+	}
+	for _, m := range v.ents {
+		if m.kind == kGroup && m.Start == i {
+			return true
+		}
+	}
+	return false
 }
 
 // lastClauseWord returns the offset in seg just after the last "that",

@@ -139,6 +139,9 @@ func TestClaims(t *testing.T) {
 			"Estonia attributes attacks\n\nEstonia today attributed the cyber attacks on its ministries in 2020 to Unit 29155 of the GRU.\n\n" +
 				"The unit is tracked by security vendors as Ember Bear.",
 			[]string{"Government of Estonia|Ember Bear|GRU Unit 29155|-"}},
+		{"a group right after 'by' is the actor, not the source",
+			"Report\n\nBy the Threat Intelligence Team\n\nWe have identified a new campaign by OilRig, an Iranian state-sponsored threat group, against a government entity in the United Arab Emirates.",
+			[]string{"Threat Intelligence Team|OilRig|Government of Iran|-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
