@@ -775,7 +775,8 @@ var gapWords = map[string]bool{"also": true, "is": true, "are": true, "was": tru
 	"commonly": true, "widely": true, "publicly": true, "which": true, "that": true, "who": true, "being": true,
 	"sometimes": true, "internally": true, "otherwise": true, "better": true, "more": true, "often": true,
 	"collectively": true, "itself": true, "themselves": true, "previously": true, "formerly": true, "we": true,
-	"have": true, "has": true, "had": true, "been": true, "first": true, "most": true, "and": true}
+	"have": true, "has": true, "had": true, "been": true, "first": true, "most": true, "and": true,
+	"of": true, "activity": true}
 
 // looksLikeName reports whether s can be a group's name: short, capitalised
 // or code-like, not a sentence fragment.
@@ -1428,7 +1429,7 @@ var notFamilyNames = map[string]bool{"Windows": true, "Linux": true, "Android": 
 var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers", "loader", "loaders", "implant",
 	"implants", "ransomware", "dropper", "droppers", "stealer", "stealers", "trojan", "trojans", "rat", "rats", "tool",
 	"tools", "families", "family", "variant", "variants", "rootkit", "downloader", "webshell", "web shell", "payload",
-	"payloads", "strain", "strains"}
+	"payloads", "strain", "strains", "spyware", "botnet", "worm", "keylogger"}
 
 // malwareWordSet holds malwareWords, for looking up tokens.
 var malwareWordSet = func() map[string]bool {

@@ -240,7 +240,7 @@ func isStopCap(w string) bool {
 var introducers = []string{
 	"known as ", "dubbed ", "tracked as ", "tracks as ", "called ", "calling itself ", "calls itself ",
 	"referred to as ", "named ", "a.k.a. ", "aka ", "identified as ", "designated ", "codenamed ",
-	"code-named ", "nicknamed ", "labeled ", "labelled ",
+	"code-named ", "nicknamed ", "labeled ", "labelled ", "we call ", "we have called ", "we refer to as ",
 }
 
 // introducedNames finds names that follow an introducer cue: "a group
