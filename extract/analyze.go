@@ -524,6 +524,11 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	for _, m := range a.sanctionedCompanies(v) {
 		addGroup(a.groupByName(m.name), m.Span)
 	}
+	// "the Rhysida ransomware gang": a name the data does not know, set
+	// before a noun for a gang.
+	for _, m := range a.namedGangs(v) {
+		addGroup(a.groupByName(m.name), m.Span)
+	}
 	// A group the text named itself before counts wherever its name recurs.
 	for _, g := range a.groupList {
 		if g.kbIndex >= 0 || g.key == "headline" || len(g.name) < 4 || strings.IndexByte(g.name, ' ') < 0 {
@@ -1870,4 +1875,51 @@ func companyWords(name string) bool {
 		}
 	}
 	return false
+}
+
+// namedGangs finds "the <Name> [ransomware] gang", "the <Name> hacking
+// group": a capitalised word after "the", before a gang noun, that no entry
+// of the dictionary covers.
+func (a *analysis) namedGangs(v *sview) []mention {
+	if !a.hasCue(v, kGroupHead) {
+		return nil
+	}
+	var out []mention
+	for _, c := range v.cues {
+		if c.kind != kGroupHead {
+			continue
+		}
+		switch a.lowerOf(c.Span) {
+		case "gang", "crew", "hacking group", "ransomware group", "hacker group", "hacktivist group":
+		default:
+			continue
+		}
+		end := c.Start - 1 // the space before the noun
+		if end <= v.s.Start || a.text[end] != ' ' {
+			continue
+		}
+		// One modifier may stand between: "ransomware", "extortion".
+		w0 := end
+		for w0 > v.s.Start && isASCIILetter(a.text[w0-1]) {
+			w0--
+		}
+		switch strings.ToLower(a.text[w0:end]) {
+		case "ransomware", "extortion", "cybercrime", "hacking", "hacker":
+			end = w0 - 1
+			if end <= v.s.Start || a.text[end] != ' ' {
+				continue
+			}
+		}
+		start := end
+		for start > v.s.Start && (isASCIILetter(a.text[start-1]) || a.text[start-1] >= '0' && a.text[start-1] <= '9') {
+			start--
+		}
+		name := a.text[start:end]
+		if len(name) < 3 || !isUpperASCII(name[0]) || isStopCap(name) || a.entityOver(v, Span{start, end}) ||
+			!strings.HasSuffix(a.lowerOf(Span{max(v.s.Start, start-4), start}), "the ") {
+			continue
+		}
+		out = append(out, mention{Span: Span{start, end}, kind: kGroup, ref: -1, name: name})
+	}
+	return out
 }

@@ -739,7 +739,11 @@ func (a *analysis) bodyParty(v *sview, m mention) *party {
 	if b.Country == "" || b.Vendor {
 		return a.party(b.Name, b.Country, "organization", b.Vendor)
 	}
-	if c, ok := a.ownerBefore(v, m.Span); ok && c.ISO2 != b.Country {
+	c, ok := a.ownerBefore(v, m.Span)
+	if !ok {
+		c, ok = a.ownerAfter(v, m.Span)
+	}
+	if ok && c.ISO2 != b.Country {
 		return a.party(b.Name+" of "+theName(c.Name, "of %s"), c.ISO2, "government", false)
 	}
 	return a.party(b.Name, b.Country, "government", false)
@@ -754,6 +758,21 @@ func (a *analysis) ownerBefore(v *sview, sp Span) (country, bool) {
 		}
 		switch a.text[m.End:sp.Start] {
 		case "'s ", "’s ", " ":
+			return a.x.dict.countries[m.ref], true
+		}
+	}
+	return country{}, false
+}
+
+// ownerAfter returns the country named right after sp as its owner: "of
+// Lithuania", "of the Netherlands".
+func (a *analysis) ownerAfter(v *sview, sp Span) (country, bool) {
+	for _, m := range v.ents {
+		if m.kind != kCountry || m.Start < sp.End || m.Start > sp.End+8 {
+			continue
+		}
+		switch a.text[sp.End:m.Start] {
+		case " of ", " of the ":
 			return a.x.dict.countries[m.ref], true
 		}
 	}

@@ -142,6 +142,9 @@ func TestClaims(t *testing.T) {
 		{"a group right after 'by' is the actor, not the source",
 			"Report\n\nBy the Threat Intelligence Team\n\nWe have identified a new campaign by OilRig, an Iranian state-sponsored threat group, against a government entity in the United Arab Emirates.",
 			[]string{"Threat Intelligence Team|OilRig|Government of Iran|-"}},
+		{"a centre that 'has established' with a high degree of certainty",
+			"Statement\n\nThe National Cyber Security Centre of Lithuania has established with a high degree of certainty that the attacks were carried out by the group APT28, which is controlled by the GRU.",
+			[]string{"National Cyber Security Centre of Lithuania|APT28|GRU|85"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -196,6 +196,11 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			// Group names are proper names: a capitalised one must be written
 			// with its capital ("Sandworm", not the "sandworm" of a URL).
 			add(n, entry{kind: kGroup, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || isPlainCapWord(n)})
+			// "Cyber Av3ngers" is written "CyberAv3ngers" too: two words run
+			// together, when the result is a name no word could be.
+			if joined := strings.ReplaceAll(n, " ", ""); joined != n && strings.Count(n, " ") == 1 && distinctiveName(joined) && strings.ContainsAny(joined, "0123456789") {
+				add(joined, entry{kind: kGroup, ref: int32(i), caseMode: 2})
+			}
 		}
 	}
 	for i := range f.Software {

@@ -96,7 +96,7 @@ var estimative = []struct {
 	{"most likely", 85},
 	{"high probability", 85}, {"high likelihood", 85}, {"low probability", 30}, {"low likelihood", 30},
 	{"likely", 65}, {"probable", 65}, {"probably", 65}, {"probability", 65},
-	{"high degree of confidence", 85}, {"high level of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85},
+	{"high degree of confidence", 85}, {"high degree of certainty", 85}, {"high level of confidence", 85}, {"high confidence", 85}, {"high-confidence", 85},
 	{"highly confident", 85},
 	{"moderate degree of confidence", 50}, {"moderate level of confidence", 50}, {"medium level of confidence", 50},
 	{"moderate confidence", 50}, {"medium confidence", 50}, {"moderate-confidence", 50},
@@ -142,7 +142,8 @@ var reportingVerbs = []string{
 	"suspects", "suspected", "considers", "considered", "described", "describes", "refers", "referred",
 	"calls", "called", "dubbed", "dubs", "put it", "concurred", "concurs", "concur", "agreed", "agrees", "agree", "joined", "joins",
 	"singled out", "pointed to", "points to", "pinned", "pins", "publicly attributed",
-	"releasing", "issuing", "publishing", "issued",
+	"releasing", "issuing", "publishing", "issued", "established", "has established", "have established",
+	"disseminating",
 }
 
 // attributionCues link a group to its sponsor within one sentence.
