@@ -1661,7 +1661,7 @@ func (a *analysis) subjectCountry(v *sview, m mention, verb int) bool {
 			"also", "has", "have", "had", "jointly", "publicly", "formally", "officially", "previously", "today",
 			"yesterday", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 			"both", "now", "the", "and", "government", "itself", "further", "again", "first", "last", "week",
-			"recently", "separately", "earlier":
+			"recently", "separately", "earlier", "same", "day", "month", "later":
 		default:
 			// Another country in a list between m and the verb is fine.
 			return a.countryListTo(v, m, verb)

@@ -145,6 +145,10 @@ func TestClaims(t *testing.T) {
 		{"a centre that 'has established' with a high degree of certainty",
 			"Statement\n\nThe National Cyber Security Centre of Lithuania has established with a high degree of certainty that the attacks were carried out by the group APT28, which is controlled by the GRU.",
 			[]string{"National Cyber Security Centre of Lithuania|APT28|GRU|85"}},
+		{"a country that speaks 'on the same day'",
+			"APT10 news\n\nThe NCSC said APT10 was almost certainly responsible for a campaign.\n\n" +
+				"The United States on the same day indicted two Chinese nationals who it said worked for APT10 on behalf of the MSS.",
+			[]string{"Government of the United States|APT10|Ministry of State Security|-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1323,6 +1323,12 @@ func (a *analysis) listedSectors(v *sview) []string {
 				// The list's first item carries the words before it:
 				// "companies in the diamond".
 				w, first := f[len(f)-1], len(f) > 1
+				// A sector of two words: "health care", "consumer electronics".
+				if len(f) >= 2 {
+					if _, ok := sectorWords[f[len(f)-2]+" "+w]; ok {
+						w, first = f[len(f)-2]+" "+w, len(f) > 2
+					}
+				}
 				if _, ok := sectorWords[w]; ok {
 					known++
 				} else if isLowerWord(w) && !determiners[w] {
