@@ -1456,21 +1456,6 @@ func mentionsMalwareWord(s string) bool {
 
 // distinctiveName reports whether a name looks like a code name: inner
 // capitals, all capitals, or digits ("MQsTTang", "ORCSHRED", "Industroyer2").
-// capitalisedWords reports whether s is two or three capitalised words, as
-// a name given outright is written: "a new wiper we call Partition Wiper".
-func capitalisedWords(s string) bool {
-	words := strings.Fields(s)
-	if len(words) < 2 || len(words) > 3 {
-		return false
-	}
-	for _, w := range words {
-		if !isUpperASCII(w[0]) || isStopCap(w) {
-			return false
-		}
-	}
-	return true
-}
-
 func distinctiveName(s string) bool {
 	if len(s) < 4 || strings.Contains(s, " ") {
 		return false
@@ -1488,6 +1473,21 @@ func distinctiveName(s string) bool {
 		}
 	}
 	return inner || upper == len(s)
+}
+
+// capitalisedWords reports whether s is two or three capitalised words, as
+// a name given outright is written: "a new wiper we call Partition Wiper".
+func capitalisedWords(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 3 {
+		return false
+	}
+	for _, w := range words {
+		if !isUpperASCII(w[0]) || isStopCap(w) {
+			return false
+		}
+	}
+	return true
 }
 
 // knownName reports whether sp is already a name the tables know.

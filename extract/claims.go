@@ -739,44 +739,31 @@ func (a *analysis) bodyParty(v *sview, m mention) *party {
 	if b.Country == "" || b.Vendor {
 		return a.party(b.Name, b.Country, "organization", b.Vendor)
 	}
-	c, ok := a.ownerBefore(v, m.Span)
-	if !ok {
-		c, ok = a.ownerAfter(v, m.Span)
+	// "New Zealand's ...", "the Dutch ...", or "... of Lithuania".
+	c, _ := a.ownerCountry(v, m.Span)
+	if c == nil {
+		c = a.ownerAfter(v, m.Span)
 	}
-	if ok && c.ISO2 != b.Country {
+	if c != nil && c.ISO2 != b.Country {
 		return a.party(b.Name+" of "+theName(c.Name, "of %s"), c.ISO2, "government", false)
 	}
 	return a.party(b.Name, b.Country, "government", false)
 }
 
-// ownerBefore returns the country named right before sp as its owner: "New
-// Zealand's" or "the Dutch".
-func (a *analysis) ownerBefore(v *sview, sp Span) (country, bool) {
-	for _, m := range v.ents {
-		if m.kind != kCountry || m.End > sp.Start || m.End+4 < sp.Start {
-			continue
-		}
-		switch a.text[m.End:sp.Start] {
-		case "'s ", "’s ", " ":
-			return a.x.dict.countries[m.ref], true
-		}
-	}
-	return country{}, false
-}
-
-// ownerAfter returns the country named right after sp as its owner: "of
-// Lithuania", "of the Netherlands".
-func (a *analysis) ownerAfter(v *sview, sp Span) (country, bool) {
+// ownerAfter returns the country named right after sp as its owner ("of
+// Lithuania", "of the Netherlands"), or nil; see ownerCountry for the one
+// named before.
+func (a *analysis) ownerAfter(v *sview, sp Span) *country {
 	for _, m := range v.ents {
 		if m.kind != kCountry || m.Start < sp.End || m.Start > sp.End+8 {
 			continue
 		}
 		switch a.text[sp.End:m.Start] {
 		case " of ", " of the ":
-			return a.x.dict.countries[m.ref], true
+			return &a.x.dict.countries[m.ref]
 		}
 	}
-	return country{}, false
+	return nil
 }
 
 // claimants finds the sources of the claims in a sentence: "according to
@@ -2006,23 +1993,13 @@ func passiveBefore(text string) bool {
 // cutLastField returns the last of the words strings.Fields would split s
 // into, and what comes before it; w is "" when s holds only white space.
 func cutLastField(s string) (before, w string) {
-	end := len(s)
-	for end > 0 {
-		r, n := utf8.DecodeLastRuneInString(s[:end])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		end -= n
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
+	i := strings.LastIndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return "", s
 	}
-	start := end
-	for start > 0 {
-		r, n := utf8.DecodeLastRuneInString(s[:start])
-		if unicode.IsSpace(r) {
-			break
-		}
-		start -= n
-	}
-	return s[:start], s[start:end]
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[:i], s[i+n:]
 }
 
 // victimNounAfter reports whether a noun for victims follows position i:
@@ -2191,13 +2168,8 @@ func (a *analysis) actorsOf(v *sview, i int) bool {
 
 // lastField is the last of strings.Fields(s), or "".
 func lastField(s string) string {
-	s = strings.TrimRightFunc(s, unicode.IsSpace)
-	i := strings.LastIndexFunc(s, unicode.IsSpace)
-	if i < 0 {
-		return s
-	}
-	_, n := utf8.DecodeRuneInString(s[i:])
-	return s[i+n:]
+	_, w := cutLastField(s)
+	return w
 }
 
 // passiveAgent reports whether a sentence names who made its attribution

@@ -195,7 +195,7 @@ func (a *analysis) vendorFallback() {
 	}
 	// A vendor's blog that names no known vendor is signed by its team:
 	// "Posted by Threat Labs on 31 October", "Threat Research | 9 May".
-	if team := bylineTeam(a.text); team != "" && firstPerson(a.lower) {
+	if team := bylineTeam(a.text); team != "" && own() {
 		a.vendor = team
 	}
 }
@@ -213,7 +213,7 @@ func bylineTeam(text string) string {
 		if i := strings.Index(line, " | "); i > 0 {
 			cand = line[:i]
 		}
-		if i := strings.Index(strings.ToLower(" "+line), " by "); i >= 0 {
+		if i := indexFold(" "+line, " by "); i >= 0 {
 			cand = line[i+3:]
 			if j := strings.IndexAny(cand, "|,"); j >= 0 {
 				cand = cand[:j]

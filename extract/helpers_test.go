@@ -184,6 +184,8 @@ func TestBylineTeam(t *testing.T) {
 		"Title\n\nBy the threat research group\n\nText.":                          "",
 		"Title\n\n" + strings.Repeat("x", 200) + " by Threat Labs\n\nText.":       "",
 		"1\n2\n3\n4\n5\n6\n7\nPosted by Threat Labs on 31 October 2023\n\nText.":  "",
+		// Letters whose lower case is longer in UTF-8 must not shift the offsets.
+		"Title\n\n\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a by Threat Labs\n\nText.": "Threat Labs",
 	}
 	for text, want := range tests {
 		if got := bylineTeam(text); got != want {

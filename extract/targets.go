@@ -1613,6 +1613,17 @@ func listAfter(before string, words []string) bool {
 	return true
 }
 
+// indexFold is strings.Index for a lower-case ASCII sub, in any case. Its
+// offsets are those of s, which those of strings.ToLower(s) need not be.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if lowerByte(s[i]) == sub[0] && equalFoldASCII(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // lastIndexFold is strings.LastIndex for a lower-case ASCII sub, in any case.
 func lastIndexFold(s, sub string) int {
 	for i := len(s) - len(sub); i >= 0; i-- {
@@ -1628,6 +1639,8 @@ func lastIndexFold(s, sub string) int {
 // vendor's or a bare acronym; places are victims of another kind.
 func (a *analysis) victimsListed(v *sview, found []orgName) []orgName {
 	low := a.lowerOf(v.s.Span)
+	seg := a.text[v.s.Start:v.s.End]
+	foundSpans := spansOf(found)
 	var out []orgName
 	for off := 0; ; {
 		k := index(low[off:], "victims ")
@@ -1646,10 +1659,9 @@ func (a *analysis) victimsListed(v *sview, found []orgName) []orgName {
 		if n == 0 {
 			continue
 		}
-		seg := a.text[v.s.Start:v.s.End]
 		for _, nm := range readNames(seg, i+n) {
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-			if overlapsAny(spansOf(found), sp) || a.placeAt(v, sp) {
+			if overlapsAny(foundSpans, sp) || a.placeAt(v, sp) {
 				continue
 			}
 			out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
