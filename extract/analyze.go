@@ -1563,10 +1563,17 @@ func (v *sview) inClaimant(sp Span) bool {
 	return false
 }
 
-// low returns the sentence in lower case, computed once.
+// low returns the sentence in lower case, computed once. Its offsets are
+// those of the sentence: searches of it cut the text where they find a
+// phrase, so in a text where some character's lower case has another
+// length, that character stays as it is.
 func (v *sview) low(a *analysis) string {
 	if v.lower == "" {
-		v.lower = a.lowerOf(v.s.Span)
+		if a.lowerAligned {
+			v.lower = a.lowerOf(v.s.Span)
+		} else {
+			v.lower, _ = lowerKeepLength(a.text[v.s.Start:v.s.End])
+		}
 	}
 	return v.lower
 }

@@ -185,6 +185,10 @@ func TestBadInput(t *testing.T) {
 		{"invalid utf8", "APT40 \xff\xfe attacked \xc3 Japan", ""},
 		{"control chars", "APT29\x00\x01\x02 was behind it", ""},
 		{"one word", "APT28", ""},
+		// Letters whose lower case is longer in UTF-8: phrase searches of a
+		// sentence must still cut the text where they found the phrase.
+		{"longer lower case, according to", "Report\n\n" + strings.Repeat("\u023a", 60) + " says that APT28 is run by the GRU, according to the NCSC.", ""},
+		{"longer lower case, passive by", "Report\n\n" + strings.Repeat("\u023a", 30) + " APT28 was attributed to Russia by the NCSC said officials.", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

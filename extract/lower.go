@@ -26,13 +26,25 @@ func (a *analysis) runeStart(i int) bool {
 
 // lowerAligned returns strings.ToLower(text), and whether every character
 // kept its length in UTF-8 (always so in ASCII), which makes the lower case
-// of any stretch of text the same stretch of the result. ASCII goes eight
-// bytes at a time where it can and through a table elsewhere; other
-// characters are lower-cased rune by rune as strings.ToLower does.
+// of any stretch of text the same stretch of the result.
 func lowerAligned(text string) (string, bool) {
+	if l, exact := lowerKeepLength(text); exact {
+		return l, true
+	}
+	return strings.ToLower(text), false
+}
+
+// lowerKeepLength lower-cases text as strings.ToLower does, but leaves as it
+// is each character whose lower case has another length in UTF-8, and each
+// invalid byte, so that offsets into the result are offsets into text. It
+// reports whether it left none. ASCII goes eight bytes at a time where it
+// can and through a table elsewhere; other characters are lower-cased rune
+// by rune.
+func lowerKeepLength(text string) (string, bool) {
 	if text == "" {
 		return "", true
 	}
+	exact := true
 	out := make([]byte, len(text))
 	for i := 0; i < len(text); {
 		// Eight bytes of ASCII at a time.
@@ -55,19 +67,18 @@ func lowerAligned(text string) (string, bool) {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		l := unicode.ToLower(r)
 		switch {
-		case r == utf8.RuneError && n == 1:
-			return strings.ToLower(text), false // invalid UTF-8: its own rules
+		case r == utf8.RuneError && n == 1, l != r && utf8.RuneLen(l) != n:
+			exact = false // invalid UTF-8 has its own rules; other lengths move offsets
+			copy(out[i:i+n], text[i:i+n])
 		case l == r:
 			copy(out[i:i+n], text[i:i+n])
-		case utf8.RuneLen(l) == n:
-			utf8.EncodeRune(out[i:], l)
 		default:
-			return strings.ToLower(text), false
+			utf8.EncodeRune(out[i:], l)
 		}
 		i += n
 	}
 	// out is not written again: the string may share its memory.
-	return unsafe.String(unsafe.SliceData(out), len(out)), true
+	return unsafe.String(unsafe.SliceData(out), len(out)), exact
 }
 
 var asciiLower = func() (t [utf8.RuneSelf]byte) {

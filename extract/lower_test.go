@@ -135,3 +135,23 @@ func normalizeASCII(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestLowerKeepLength checks that lowerKeepLength keeps every offset, lower-
+// cases what strings.ToLower would without moving one, and says whether it
+// left anything.
+func TestLowerKeepLength(t *testing.T) {
+	for _, text := range []string{"", "Plain ASCII, Mixed CASE.", "Ünïcödé ÀÉÎ", "Ⱥ grows, ȿ shrinks", "İstanbul", "5 \u212A", "\xff bad", "ABCDEFGHⱥ"} {
+		got, exact := lowerKeepLength(text)
+		if len(got) != len(text) {
+			t.Fatalf("lowerKeepLength(%q) = %q: length %d, want %d", text, got, len(got), len(text))
+		}
+		if want := strings.ToLower(text); exact != (got == want) {
+			t.Errorf("lowerKeepLength(%q) = %q, %v; strings.ToLower gives %q", text, got, exact, want)
+		}
+		for i := 0; i < len(text); i++ {
+			if c := text[i]; c < utf8.RuneSelf && got[i] != lowerByte(c) {
+				t.Errorf("lowerKeepLength(%q)[%d] = %q, want %q", text, i, got[i], lowerByte(c))
+			}
+		}
+	}
+}

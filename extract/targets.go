@@ -1638,7 +1638,7 @@ func lastIndexFold(s, sub string) int {
 // included NASA and two U.S. Air Force bases". Any name counts there, a
 // vendor's or a bare acronym; places are victims of another kind.
 func (a *analysis) victimsListed(v *sview, found []orgName) []orgName {
-	low := a.lowerOf(v.s.Span)
+	low := v.low(a)
 	seg := a.text[v.s.Start:v.s.End]
 	foundSpans := spansOf(found)
 	var out []orgName
