@@ -129,6 +129,10 @@ type analysis struct {
 	vendor        string          // the vendor the text names most, the publisher of last resort
 	issuerRef     int32           // the body that issues a press release, once issuer has looked
 	issuerDone    bool
+	acronymNames  map[string]string // acronym → the name the text defines it for, made on first use
+	named         map[string]bool   // the countries the text names, made on first use
+	home          *country          // the country of the text's dateline, once homeCountry has looked
+	homeDone      bool
 	textSoftware  []string        // malware named by the text and unknown to the reference data
 	textTools     map[string]bool // those of textSoftware the text calls a tool
 	groupSurfaces map[string]bool // lower-case group names as written, made on first use
@@ -815,7 +819,9 @@ var corefPhrases = []string{
 	"the attack", "the hacks", "the hack", "the breach", "the breaches", "the activity", "the operation",
 	"the cyberattack", "the cyberattacks", "the espionage campaign", "the hacking campaign", "this activity",
 	"this campaign", "these attacks", "these intrusions", "these hackers", "those hackers", "the actors",
-	"these actors", "the threat actors", "these groups", "the spies", "the unit",
+	"these actors", "the threat actors", "these groups", "the spies", "the unit", "this attack", "this cyberattack",
+	"this intrusion", "this hack", "this breach", "this operation", "these operations", "these cyberattacks",
+	"these campaigns", "this group", "this actor", "this threat actor",
 }
 
 // maxFrameEvidence caps the sentences kept per frame; the bundle shows fewer.
@@ -890,6 +896,9 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	if exact >= 0 {
 		idx = []int{exact}
 	}
+	if len(idx) > 1 {
+		idx = a.dropCoordinated(idx, surface)
+	}
 	pick := idx[0]
 	if len(idx) > 1 {
 		best, bestScore, tie := -1, -1, false
@@ -934,6 +943,72 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 	a.groups[key] = g
 	a.groupList = append(a.groupList, g)
 	return g
+}
+
+// dropCoordinated removes from the candidates idx of the name surface each
+// group that the text names side by side with it: "Lazarus and Andariel"
+// speaks of two groups, so Andariel is not Lazarus's alias here. It returns
+// idx when that would leave none.
+func (a *analysis) dropCoordinated(idx []int, surface string) []int {
+	low := strings.ToLower(surface)
+	var out []int
+	for _, i := range idx {
+		g := &a.x.facts.Groups[i]
+		side := false
+		for _, al := range append([]string{g.Name}, aliasNames(g)...) {
+			if !sameName(al, surface) && a.coordinated(strings.ToLower(al), low) {
+				side = true
+				break
+			}
+		}
+		if !side {
+			out = append(out, i)
+		}
+	}
+	if len(out) == 0 {
+		return idx
+	}
+	return out
+}
+
+// coordinated reports whether the text joins the lower-case names x and y
+// by "and", in either order, outside a list of aliases ("tracked as APT43,
+// Velvet Chollima and Emerald Sleet"). "Or" and commas as often list
+// aliases, so they do not count.
+func (a *analysis) coordinated(x, y string) bool {
+	if len(x) < 3 {
+		return false
+	}
+	for _, pair := range [...]string{x + " and " + y, y + " and " + x} {
+		for from := 0; ; {
+			i := strings.Index(a.lower[from:], pair)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(pair)
+			before := a.lower[max(0, i-80):i]
+			if k := strings.LastIndexAny(before, ".\n"); k >= 0 {
+				before = before[k+1:]
+			}
+			if !containsAny(before, aliasListCues) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// aliasListCues are words that open a list of a group's other names.
+var aliasListCues = []string{" as ", "aka", "a.k.a", "called", "dubbed", "named", "alias", "(", "names"}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func aliasNames(g *kb.Group) []string {
@@ -1221,7 +1296,8 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 // ("a backdoor we call ..."), as written: in lower case.
 var (
 	softwareIntroList = []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
-		"including ", "such as ", "families: ", "tools: ", "we track as ", "tracked as "}
+		"including ", "such as ", "families: ", "tools: ", "we track as ", "tracked as ", "it calls ", "they call ",
+		"it has named ", "it has dubbed "}
 	softwareIntros = newPhrases(true, softwareIntroList...)
 )
 

@@ -121,6 +121,19 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		b.add(&stix.Object{Type: "campaign", ID: id, Name: name, Evidence: b.ev(g.ev)})
 		groupID[g] = id
 	}
+	// A name the text gave one group is no alias of another here, though
+	// the reference data may list it under both.
+	var taken map[string]*group
+	if len(a.groupList) > 1 {
+		taken = map[string]*group{}
+		for _, g := range a.groupList {
+			if len(g.ev) > 0 {
+				for _, n := range append(g.textNames, g.name) {
+					taken[strings.ToLower(n)] = g
+				}
+			}
+		}
+	}
 	for _, g := range a.groupList {
 		if len(g.ev) == 0 {
 			continue
@@ -130,7 +143,11 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		aliases := append([]string(nil), g.textNames...)
 		if g.kbIndex >= 0 {
 			kg := &a.x.facts.Groups[g.kbIndex]
-			aliases = append(aliases, aliasNames(kg)...)
+			for _, al := range kg.Aliases {
+				if o := taken[strings.ToLower(al.Name)]; o == nil || o == g {
+					aliases = append(aliases, al.Name)
+				}
+			}
 			if kg.AttackID != "" {
 				o.ExternalReferences = []stix.ExternalReference{{SourceName: "mitre-attack", ExternalID: kg.AttackID, URL: "https://attack.mitre.org/groups/" + kg.AttackID + "/"}}
 			}

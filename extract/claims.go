@@ -112,7 +112,17 @@ func (a *analysis) govPhrasesOnce(v *sview) []govPhrase {
 		l = l[skip:]
 		for _, h := range govHeads {
 			if strings.HasPrefix(l, h.words) && (len(l) == len(h.words) || !isWordByte(l[len(h.words)])) {
-				out = append(out, govPhrase{Span{m.Start, m.End + skip + len(h.words)}, c.ISO2, h.kind, strings.Replace(h.name, "%s", theName(c.Name, h.name), 1), false})
+				end := m.End + skip + len(h.words)
+				name := strings.Replace(h.name, "%s", theName(c.Name, h.name), 1)
+				// "Norway's police security service", which the text
+				// also writes as a name: "Norwegian Police Security
+				// Service (PST)".
+				if h.kind == "organ" {
+					if full, e := a.writtenAsName(end-len(h.words), v.s.End); full != "" {
+						name, end = full, e
+					}
+				}
+				out = append(out, govPhrase{Span{m.Start, end}, c.ISO2, h.kind, name, false})
 				// "the UK and US governments": each country of a list before
 				// the head has it.
 				for _, o := range a.countriesListedBefore(v, m) {
@@ -244,6 +254,7 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 		return
 	}
 	var cands []sponsorCand
+	var akas []Span // sponsors the text names the group by
 	inClaimant := func(sp Span) bool {
 		for _, c := range claimantSpans {
 			if sp.Start < c.End && c.Start < sp.End {
@@ -280,7 +291,11 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 			continue
 		}
 		// "SVR cyber actors, also known as APT29": the service's own actors.
-		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, a.actorsOf(v, m.End)})
+		aka := a.akaGroup(v, m.End)
+		if aka {
+			akas = append(akas, m.Span)
+		}
+		cands = append(cands, sponsorCand{m.Span, b.Name, b.Country, short, aka || a.actorsOf(v, m.End)})
 	}
 	for _, u := range a.securityBureaus(v) {
 		if !inClaimant(u.Span) {
@@ -310,6 +325,11 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 	}
 	// A sponsor named inside a longer one ("Unit 61419 of the PLA") folds into it.
 	cands = foldSponsors(cands)
+	// "unit 29155 ..., and unit 74455, known as Sandworm": a sponsor that
+	// the text names the group by stands for it alone.
+	if len(akas) > 0 {
+		cands = slices.DeleteFunc(cands, func(c sponsorCand) bool { return !overlapsAny(akas, c.Span) })
+	}
 	if len(cands) == 0 {
 		// "state-sponsored actor based in China": the state of the country named.
 		if a.hasCue(v, kAttribution) && stateWords(v.low(a)) {
@@ -587,6 +607,29 @@ var attributionRefs = []string{"the attribution", "this attribution", "that attr
 	"this assessment", "that assessment", "the judgment", "this judgment", "the judgement", "this judgement",
 	"the conclusion", "this conclusion", "the determination", "this determination", "the finding"}
 
+// confidenceOfSponsor gives the confidence of a sentence whose claimants
+// speak again of the sponsor they named before, by name or as "the unit",
+// to their claims about it that carry no estimative wording yet: "APT28 is
+// operated by the GRU's unit 26165. The NCSC said it was almost certain
+// that the unit deployed the malware."
+func (a *analysis) confidenceOfSponsor(v *sview, claimants []*party, conf int, phrase string) {
+	// A sentence that names a group makes its own claims.
+	if len(claimants) == 0 || len(v.groupSpans) > 0 {
+		return
+	}
+	low := v.low(a)
+	unit := strings.Contains(low, "the unit ")
+	for _, c := range a.claimList {
+		if c.confidence >= 0 || !slices.Contains(claimants, c.by) {
+			continue
+		}
+		if unit && strings.Contains(c.sponsor.name, "Unit ") || containsWord(low, strings.ToLower(c.sponsor.name)) {
+			c.confidence, c.phrase = conf, phrase
+			c.ev = appendEv(c.ev, v.s.Span)
+		}
+	}
+}
+
 // confidenceAfter gives the confidence of a sentence that speaks of an
 // attribution made before ("the attribution was made with high
 // confidence") to the claims it speaks of: those of its own claimants, or
@@ -608,6 +651,7 @@ func (a *analysis) confidenceAfter(v *sview, claimants []*party) {
 		}
 	}
 	if !refers {
+		a.confidenceOfSponsor(v, claimants, conf, phrase)
 		return
 	}
 	var target []*claim
@@ -744,10 +788,199 @@ func (a *analysis) bodyParty(v *sview, m mention) *party {
 	if c == nil {
 		c = a.ownerAfter(v, m.Span)
 	}
+	// "The Foreign Office" under a Berlin dateline is Germany's: its own
+	// body of that name ("Federal Foreign Office") when the table has one.
+	// A text that names the body's own state may mean that state's.
+	if surface := a.text[m.Start:m.End]; c == nil && genericBodyForm(surface) && !a.namesCountry(b.Country) {
+		if h := a.homeCountry(); h != nil && h.ISO2 != b.Country {
+			if o := bodyEndingIn(h.ISO2, surface); o != nil {
+				return a.party(o.Name, o.Country, "government", false)
+			}
+			return a.party(surface+" of "+theName(h.Name, "of %s"), h.ISO2, "government", false)
+		}
+	}
 	if c != nil && c.ISO2 != b.Country {
 		return a.party(b.Name+" of "+theName(c.Name, "of %s"), c.ISO2, "government", false)
 	}
 	return a.party(b.Name, b.Country, "government", false)
+}
+
+// namesCountry reports whether the text names the country cc anywhere.
+func (a *analysis) namesCountry(cc string) bool {
+	if a.named == nil {
+		a.named = map[string]bool{}
+		for _, m := range a.ents {
+			if m.kind == kCountry {
+				a.named[a.x.dict.countries[m.ref].ISO2] = true
+			}
+		}
+	}
+	return a.named[cc]
+}
+
+// bodyEndingIn returns the body of the country cc whose name ends in the
+// words of name ("Federal Foreign Office" for "Foreign Office"), or nil.
+func bodyEndingIn(cc, name string) *body {
+	for i := range bodies {
+		if b := &bodies[i]; b.Country == cc && len(b.Name) > len(name) && b.Name[len(b.Name)-len(name)-1] == ' ' &&
+			strings.EqualFold(b.Name[len(b.Name)-len(name):], name) {
+			return b
+		}
+	}
+	return nil
+}
+
+// writtenAsName reads the lower-case words from i ("police security
+// service") and returns the proper name the text writes them as elsewhere,
+// with up to two capitalised words before it ("Norwegian Police Security
+// Service"), and where the words end; or "". Only a name of two words or
+// more counts.
+func (a *analysis) writtenAsName(i, end int) (string, int) {
+	f := strings.Fields(a.text[i:min(end, i+60)])
+	n := 0
+	for n < len(f) && n < 4 && isLowerCase(f[n]) && isWordByte(f[n][len(f[n])-1]) {
+		n++
+	}
+	for ; n >= 2; n-- {
+		words := make([]string, n)
+		for k := range words {
+			words[k] = strings.ToUpper(f[k][:1]) + f[k][1:]
+		}
+		title := strings.Join(words, " ")
+		at := strings.Index(a.text, title)
+		if at < 0 || at+len(title) < len(a.text) && isWordByte(a.text[at+len(title)]) {
+			continue
+		}
+		start := at
+		for k := 0; k < 2; k++ {
+			seg := a.text[max(0, start-30):start]
+			if !strings.HasSuffix(seg, " ") {
+				break
+			}
+			trimmed := strings.TrimRight(seg, " ")
+			_, w := cutLastField(trimmed)
+			if !isPlainCapWord(w) || isStopCap(w) {
+				break
+			}
+			start = max(0, start-30) + len(trimmed) - len(w)
+		}
+		pos := i
+		for k := 0; k < n; k++ {
+			for pos < len(a.text) && a.text[pos] == ' ' {
+				pos++
+			}
+			pos += len(f[k])
+		}
+		return a.text[start : at+len(title)], pos
+	}
+	return "", 0
+}
+
+// bareOrgan returns the party for the organ of state, named with no country
+// ("officials", "police"), that is the subject of the verb at i, when the
+// text's dateline gives the country; or nil.
+func (a *analysis) bareOrgan(v *sview, i int) (*party, Span) {
+	before := strings.TrimRight(a.text[max(v.s.Start, i-40):i], " ")
+	for {
+		rest, w := cutLastField(before)
+		if !adverbsBeforeVerb[strings.ToLower(w)] {
+			break
+		}
+		before = strings.TrimRight(rest, " ")
+	}
+	heads := govHeads
+	if strings.HasSuffix(strings.ToLower(before), "the country") {
+		// "Last year the country said": the dateline's state itself.
+		heads = heads[:0:0]
+		heads = append(heads, struct{ words, kind, name string }{"country", "gov", "Government of %s"})
+	}
+	for _, h := range heads {
+		if !bareOrganHeads[h.words] || len(before) < len(h.words) || !strings.EqualFold(before[len(before)-len(h.words):], h.words) {
+			continue
+		}
+		rest := before[:len(before)-len(h.words)]
+		if rest != "" && !strings.HasSuffix(rest, " ") && !strings.HasSuffix(rest, ",") {
+			continue
+		}
+		// "Seoul police", "South Korean officials": a country the other
+		// rules read.
+		if w := lastField(rest); w != "" && w[0] >= 'A' && w[0] <= 'Z' && !strings.EqualFold(w, "the") && !strings.EqualFold(w, "government") {
+			return nil, Span{}
+		}
+		c := a.homeCountry()
+		if c == nil {
+			return nil, Span{}
+		}
+		at := max(v.s.Start, i-40) + len(before) - len(h.words)
+		return a.party(strings.Replace(h.name, "%s", theName(c.Name, h.name), 1), c.ISO2, "government", false), Span{at, at + len(h.words)}
+	}
+	return nil, Span{}
+}
+
+// bareOrganHeads are the organs of state a text names without their
+// country when its dateline gives it.
+var bareOrganHeads = map[string]bool{"officials": true, "government": true, "police": true, "prosecutors": true, "authorities": true,
+	"country": true}
+
+// adverbsBeforeVerb may stand between a subject and its verb.
+var adverbsBeforeVerb = map[string]bool{"later": true, "also": true, "previously": true, "have": true, "has": true,
+	"had": true, "now": true, "since": true, "publicly": true, "formally": true, "officially": true}
+
+// genericBodyForm reports whether a body's name as written could be any
+// state's: "the Foreign Office", "the National Cyber Security Centre".
+func genericBodyForm(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if !genericBodyWords[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return s != ""
+}
+
+var genericBodyWords = map[string]bool{"foreign": true, "office": true, "ministry": true, "defence": true, "defense": true,
+	"interior": true, "home": true, "federal": true, "national": true, "cyber": true, "security": true, "centre": true,
+	"center": true, "of": true, "for": true, "the": true, "affairs": true, "police": true, "intelligence": true, "service": true,
+	"agency": true, "justice": true, "department": true, "state": true, "company": true, "commission": true,
+	"council": true, "committee": true, "bureau": true, "government": true, "administration": true, "authority": true}
+
+// homeCountry returns the country of the text's dateline ("Berlin, 12
+// December 2025", "OSLO, Aug 14 (Reuters) -"): a place at the start of one
+// of the first lines, with a date right after it. It returns nil when there
+// is none.
+func (a *analysis) homeCountry() *country {
+	if a.homeDone {
+		return a.home
+	}
+	a.homeDone = true
+	for _, s := range a.sents[:min(4, len(a.sents))] {
+		for _, m := range a.entsIn(s.Span) {
+			if m.kind != kCountry || m.Start != s.Start {
+				continue
+			}
+			rest := a.text[m.End:min(s.End, m.End+24)]
+			if r, ok := strings.CutPrefix(rest, ", "); ok && (hasYear(r) || startsWithMonth(r)) {
+				a.home = &a.x.dict.countries[m.ref]
+				return a.home
+			}
+		}
+	}
+	return nil
+}
+
+// startsWithMonth reports whether s starts with a month's name or its
+// abbreviation ("Aug", "Nov.").
+func startsWithMonth(s string) bool {
+	w := s[:wordEnd(s)]
+	if len(w) < 3 {
+		return false
+	}
+	for _, mo := range [...]string{"January", "February", "March", "April", "May", "June", "July", "August",
+		"September", "October", "November", "December"} {
+		if strings.HasPrefix(mo, w) || strings.EqualFold(mo, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownerAfter returns the country named right after sp as its owner ("of
@@ -976,6 +1209,29 @@ func (a *analysis) claimants(v *sview, gov []govPhrase) ([]*party, []Span) {
 				add(c.p, c.Span)
 			}
 			break
+		}
+	}
+	// "..., government officials said" under a Seoul dateline: the
+	// officials of the dateline's state.
+	if len(out) == 0 {
+		for _, rv := range v.cues {
+			if rv.kind == kReporting || rv.kind == kAttribution {
+				if p, sp := a.bareOrgan(v, rv.Start); p != nil {
+					add(p, sp)
+					break
+				}
+			}
+		}
+	}
+	// "The National Cyber Security Centre (NCSC), a part of GCHQ, has
+	// assessed": the body a speaker belongs to does not speak too.
+	for i := len(out) - 1; i >= 0 && len(out) > 1; i-- {
+		before := a.lowerOf(Span{max(v.s.Start, spans[i].Start-16), spans[i].Start})
+		for _, w := range [...]string{"part of ", "arm of ", "division of ", "branch of ", "subsidiary of ", "component of "} {
+			if strings.HasSuffix(before, w) || strings.HasSuffix(before, w+"the ") {
+				out, spans = slices.Delete(out, i, i+1), slices.Delete(spans, i, i+1)
+				break
+			}
 		}
 	}
 	return out, spans
@@ -1609,8 +1865,19 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 				}
 			}
 		}
-		// "Chinese cyber espionage group": a demonym before a group noun.
+		// "Storm-2372 is aligned with Russian interests": the state whose
+		// interests a group serves.
 		rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)})
+		if strings.HasPrefix(rest, " interests") || strings.HasPrefix(rest, " state interests") || strings.HasPrefix(rest, " national interests") {
+			before := a.lowerOf(Span{max(v.s.Start, m.Start-30), m.Start})
+			for _, w := range []string{"aligned with ", "in line with ", "serves ", "serving ", "in support of ", "supports ", "furthers ", "advance "} {
+				if strings.HasSuffix(before, w) || strings.HasSuffix(before, w+"the ") {
+					out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", true})
+					break
+				}
+			}
+		}
+		// "Chinese cyber espionage group": a demonym before a group noun.
 		for _, p := range []string{" cyber espionage group", " cyberespionage group", " espionage group", " espionage actor",
 			" state hackers", " state-sponsored", " apt group", " apt actor", " nation-state", " government hackers",
 			" military hackers", " intelligence hackers", " state actor", " state-backed", " cyber espionage actor",
@@ -2148,6 +2415,18 @@ func (a *analysis) negatedFor(v *sview, cands []sponsorCand) bool {
 	return false
 }
 
+// akaGroup reports whether a group's name follows the sponsor ending at i
+// as the sponsor's other name: "GRU Unit 74455, also known as Sandworm".
+func (a *analysis) akaGroup(v *sview, i int) bool {
+	rest := a.lowerOf(Span{i, min(v.s.End, i+24)})
+	for _, w := range []string{", known as ", ", also known as ", ", better known as ", ", publicly known as ", ", aka "} {
+		if strings.HasPrefix(rest, w) && a.groupAt(v, i+len(w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // actorsOf reports whether the words after position i name a body's own
 // actors: "(SVR) cyber actors", "hackers", "APT actors".
 func (a *analysis) actorsOf(v *sview, i int) bool {
@@ -2155,6 +2434,7 @@ func (a *analysis) actorsOf(v *sview, i int) bool {
 	if strings.HasPrefix(rest, " (") {
 		if j := strings.IndexByte(rest, ')'); j > 0 {
 			rest = rest[j+1:]
+			i += j + 1
 		}
 	}
 	rest = strings.ToLower(rest)

@@ -159,7 +159,11 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 
 	for i, b := range bodies {
 		for _, form := range append([]string{b.Name}, b.Forms...) {
-			add(form, entry{kind: kBody, ref: int32(i), caseMode: caseModeFor(form, true)})
+			mode := caseModeFor(form, true)
+			if digitRun(form) >= 4 {
+				mode = 0 // "military unit 26165": the number makes the name
+			}
+			add(form, entry{kind: kBody, ref: int32(i), caseMode: mode})
 		}
 	}
 
@@ -438,8 +442,22 @@ func usableTechniqueName(n string) bool {
 		"at", "cron", "systemd timers", "container orchestration job", "reflection", "compiled html file",
 		"compile after delivery", "application window discovery", "debugger evasion", "time based evasion",
 		"timestomp", "rootkit", "screen capture", "keylogging", "steganography", "social media", "search engines",
-		"business relationships", "employee names", "client configurations":
+		"business relationships", "employee names", "client configurations", "control panel":
 		return false
 	}
 	return true
+}
+
+// digitRun returns the length of the longest run of digits in s.
+func digitRun(s string) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
 }

@@ -39,6 +39,7 @@ var sectorWords = map[string]string{
 	"cloud": "technology", "transportation": "transportation", "transport": "transportation",
 	"logistics": "transportation", "shipping": "transportation", "rail": "transportation", "railway": "transportation",
 	"airports": "transportation", "airport": "transportation", "ports": "transportation",
+	"government websites": "government", "government portals": "government", "air traffic control": "transportation", "air navigation": "transportation", "railways": "transportation",
 	"utilities": "utilities", "utility": "utilities", "maritime": "maritime", "naval": "maritime", "shipbuilding": "maritime",
 	"media": "media", "news": "media", "journalists": "media", "legal": "legal", "law firms": "legal",
 	"engineering": "engineering", "agriculture": "agriculture", "agricultural": "agriculture", "food": "agriculture",
@@ -182,7 +183,7 @@ var targetCues = []string{
 	"cyberattack", "cyberattacks", "cyber attack", "cyber attacks", "cyber-attack", "cyber-attacks",
 	"against", "hack", "hacked", "hacking", "breach", "breached", "breaching", "compromise", "compromised",
 	"compromising", "intrusion", "intrusions", "infiltrate", "infiltrated", "infiltrating", "spy on", "spied on",
-	"spying on", "steal", "stole", "stolen", "stealing", "theft", "victim", "victims", "victimized", "hit",
+	"spying on", "steal", "stole", "stolen", "stealing", "theft", "drained", "siphoned", "looted", "heist", "victim", "victims", "victimized", "hit",
 	"struck", "penetrate", "penetrated", "exploit", "exploited", "exploiting", "focus on", "focused on", "focuses on",
 	"to reach", "went after", "going after", "goes after", "delivered", "delivering",
 	"interested in", "espionage", "campaign", "campaigns", "infected", "infect", "infecting", "infections", "disrupt",
@@ -255,7 +256,7 @@ var personTitles = []string{
 // orgHeads end the name of an organisation ("Narita Airport", "Japan
 // Aerospace Exploration Agency").
 var orgHeads = map[string]bool{
-	"Airport": true, "Airports": true, "Agency": true, "University": true, "Bank": true, "Ministry": true,
+	"Energi": true, "Energie": true, "Energia": true, "Holding": true, "ASA": true, "GmbH": true, "Airport": true, "Airports": true, "Agency": true, "University": true, "Bank": true, "Ministry": true,
 	"Department": true, "Institute": true, "Corporation": true, "Corp": true, "Corp.": true, "Company": true,
 	"Co.": true, "Inc.": true, "Inc": true, "Ltd": true, "Ltd.": true, "LLC": true, "PLC": true, "plc": true,
 	"Commission": true, "Council": true, "Office": true, "Authority": true, "Administration": true,

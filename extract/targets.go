@@ -75,6 +75,12 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		switch strings.ToLower(next) {
 		case "accounts", "account", "posts", "profiles", "pages", "reports", "report", "coverage":
 			continue
+		case "network", "networks", "system", "systems", "channel", "channels", "equipment", "platform", "platforms":
+			// "the office communications network": what the network
+			// does, not whose it is.
+			if a.lowerOf(m.Span) == "communications" {
+				continue
+			}
 		}
 		ok := sectorHeads[strings.ToLower(next)] || strings.Contains(a.text[m.Start:m.End], " ") || selfHeadedSectors[a.lowerOf(m.Span)]
 		// A modifier between the sector and its head: "software development
@@ -258,6 +264,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	orgs = append(orgs, a.organsHit(v)...)
 	orgs = append(orgs, a.selfReported(v)...)
 	orgs = append(orgs, a.victimsListed(v, orgs)...)
+	orgs = append(orgs, a.robbedNames(v, orgs)...)
 	for _, o := range orgs {
 		// A person is no organisation, and those sanctioned or charged are
 		// the actors: "sanctioning Sichuan Silence ... for their roles in
@@ -267,8 +274,13 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// Australian Federal Police as the person who broke into".
 		before := a.text[max(v.s.Start, o.Start-80):o.Start]
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
-			listAfter(before, recipientWords) || listAfter(before, agentWords) {
+			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) {
 			continue
+		}
+		// "DFS" where the text wrote "Deutsche Flugsicherung (DFS)" is one
+		// victim.
+		if full := a.acronymFor(o.name); full != "" {
+			o.name = full
 		}
 		// "UK Electoral Commission", "Finnish parliament": the country
 		// named in the victim's name is hit too.
@@ -299,6 +311,144 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 			a.addTarget(g, "org", o.name, v.s.Span, years)
 		}
 	}
+}
+
+// theftWords say something was taken; the name after a "from" that follows
+// one lost it: "stole 44.5 billion won from Upbit", "the theft of $1.5
+// billion from Bybit".
+var theftWords = map[string]bool{"stole": true, "stolen": true, "steal": true, "steals": true, "stealing": true,
+	"theft": true, "thefts": true, "drained": true, "siphoned": true, "looted": true, "exfiltrated": true, "heist": true}
+
+// holdingWords are what a victim's name owns when intruders reach it: "the
+// networks of the Bundestag", "Upbit's hot wallets".
+var holdingWords = map[string]bool{"network": true, "networks": true, "systems": true, "servers": true,
+	"wallet": true, "wallets": true, "accounts": true, "mailboxes": true, "databases": true}
+
+// storeNouns are kinds of store a product's name can modify.
+var storeNouns = map[string]bool{"database": true, "databases": true, "server": true, "servers": true,
+	"environment": true, "tenant": true, "domain": true, "controller": true, "instance": true, "vault": true,
+	"store": true, "service": true, "services": true, "cloud": true, "platform": true, "app": true, "application": true}
+
+// modifierWord reports whether a capitalised word is a compound that
+// modifies ("Dubai-based", "Russia-linked"): a hyphen, then lower case.
+func modifierWord(w string) bool {
+	i := strings.IndexByte(w, '-')
+	return i > 0 && i+1 < len(w) && w[i+1] >= 'a' && w[i+1] <= 'z'
+}
+
+// robbedNames finds the names of those robbed or intruded on that no
+// organisation word marks: a capitalised name of up to three words after a
+// theft word's "from", or owning the networks or wallets reached. Names the
+// dictionary knows (groups, bodies, countries, software) and people are not
+// among them.
+func (a *analysis) robbedNames(v *sview, found []orgName) []orgName {
+	toks := v.tokens(a)
+	theft := -1
+	for i, t := range toks {
+		if theftWords[strings.ToLower(t.text)] {
+			theft = i
+			break
+		}
+	}
+	if theft < 0 && !a.hasCue(v, kTarget) {
+		return nil
+	}
+	var out []orgName
+	for i := 0; i+1 < len(toks); i++ {
+		start := -1
+		switch w := toks[i].text; {
+		case w == "from" && theft >= 0 && i > theft:
+			start = i + 1
+			// "from one of Upbit's hot wallets", "from the ..."
+			for k := 0; k < 3 && start < len(toks) && (toks[start].text == "the" || toks[start].text == "one" || toks[start].text == "of"); k++ {
+				start++
+			}
+		case holdingWords[w] && i+2 < len(toks) && toks[i+1].text == "of":
+			start = i + 2
+			if toks[start].text == "the" {
+				start++
+			}
+		default:
+			continue
+		}
+		j := start
+		for j < len(toks) && j-start < 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) && !modifierWord(toks[j].text) {
+			j++
+		}
+		// Not a bare organisation word ("the network of the Ministry"),
+		// nor what names a kind of store ("from the Active Directory
+		// database").
+		if j == start || j == start+1 && genericBodyWords[strings.ToLower(toks[start].text)] || j < len(toks) && storeNouns[toks[j].text] {
+			continue
+		}
+		sp := Span{toks[start].Start, toks[j-1].End}
+		name := a.text[sp.Start:sp.End]
+		if a.people[strings.ToLower(name)] != nil || a.isClaimantName(name) || v.inClaimant(sp) || overlapsAny(spansOf(found), sp) {
+			continue
+		}
+		known := false
+		for _, m := range v.ents {
+			if m.Start >= sp.End || sp.Start >= m.End {
+				continue
+			}
+			// A state's organ can be robbed too; its spies and the
+			// vendors that report it are not.
+			switch m.kind {
+			case kBody:
+				known = bodies[m.ref].Sponsor || bodies[m.ref].Vendor || bodies[m.ref].Country == ""
+			case kCountry, kGroup, kSoftware, kRegion:
+				known = true
+			}
+		}
+		if !known {
+			out = append(out, orgName{Span: sp, name: name})
+		}
+		i = j - 1
+	}
+	return out
+}
+
+// acronymFor returns the name the text defines the acronym acr for, as in
+// "Deutsche Flugsicherung (DFS)", or "". The name is the run of capitalised
+// words (with "of", "for", "and" and "the" inside) right before the
+// bracket, and starts with the acronym's letter.
+func (a *analysis) acronymFor(acr string) string {
+	if len(acr) < 2 || len(acr) > 6 || strings.ToUpper(acr) != acr {
+		return ""
+	}
+	if a.acronymNames == nil {
+		a.acronymNames = map[string]string{}
+		for from := 0; ; {
+			i := strings.Index(a.text[from:], " (")
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + 2
+			e := strings.IndexByte(a.text[i+2:min(len(a.text), i+10)], ')')
+			if e < 2 {
+				continue
+			}
+			x := a.text[i+2 : i+2+e]
+			if strings.ToUpper(x) != x || strings.ContainsAny(x, " .,-") {
+				continue
+			}
+			f := strings.Fields(a.text[max(0, i-80):i])
+			k := len(f)
+			for k > 0 && (isPlainCapWord(f[k-1]) || k < len(f) && (f[k-1] == "of" || f[k-1] == "for" || f[k-1] == "and" || f[k-1] == "the")) {
+				k--
+			}
+			for k < len(f) && !isPlainCapWord(f[k]) {
+				k++
+			}
+			if k < len(f) && f[k][0] == x[0] {
+				if _, seen := a.acronymNames[x]; !seen {
+					a.acronymNames[x] = strings.Join(f[k:], " ")
+				}
+			}
+		}
+	}
+	return a.acronymNames[acr]
 }
 
 func isListGap(s string) bool {
@@ -619,6 +769,9 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
+// kinWords name a person by kin: "the family of Yulia Skripal".
+var kinWords = []string{"family of ", "wife of ", "husband of ", "son of ", "daughter of ", "widow of "}
+
 func (a *analysis) readPeople(v *sview) {
 	for _, pm := range a.findPeople(v) {
 		pm.person.ev = appendEv(pm.person.ev, v.s.Span)
@@ -639,7 +792,7 @@ func (a *analysis) findPeople(v *sview) []personMention {
 	// Only sentences with a title, a reporting verb, or a list that may
 	// hold people are read.
 	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) &&
-		!a.namesList(v) {
+		!a.namesList(v) && !(a.hasCue(v, kTarget) && containsAny(v.low(a), kinWords)) {
 		return nil
 	}
 	if v.peopleDone {
@@ -698,7 +851,8 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		}
 		// A title just before the run: "Secretary Kato", "spokesperson Wang Wenbin".
 		hasTitle := titleEnd >= 0
-		if !hasTitle && i > 0 && isTitleWord(toks[i-1].text) {
+		if !hasTitle && i > 0 && (isTitleWord(toks[i-1].text) || isTitleWord(lastField(a.text[max(v.s.Start, t.Start-12):t.Start]))) {
+			// "spokesperson Wang Wenbin", and a title cut short: "Rep. Kim".
 			hasTitle = true
 		}
 		names := run[titleEnd+1:]
@@ -886,21 +1040,50 @@ func (a *analysis) personFrame(v *sview, names []token) bool {
 			return true
 		}
 	}
-	after := a.text[e:min(v.s.End, e+40)]
-	if strings.HasPrefix(after, ", ") {
-		rest := after[2:]
-		w := rest
-		if i := strings.IndexAny(rest, " ,"); i >= 0 {
-			w = rest[:i]
-		}
-		if roleWords[w] || w == "said" || w == "says" || w == "told" {
-			return true
-		}
-		if i, err := strconv.Atoi(w); err == nil && i > 15 && i < 100 { // ", 35,": an age
+	for _, w := range kinWords {
+		if strings.HasSuffix(before, w) {
 			return true
 		}
 	}
+	after := a.text[e:min(v.s.End, e+80)]
+	if !strings.HasPrefix(after, ", ") {
+		return false
+	}
+	// "The Foreign Secretary, David Lammy, said": a title set off before.
+	if t, ok := strings.CutSuffix(a.text[max(v.s.Start, s-30):s], ", "); ok && isTitleWord(lastField(t)) {
+		return true
+	}
+	rest := after[2:]
+	w := rest[:wordEnd(rest)]
+	if roleWords[w] || w == "said" || w == "says" || w == "told" {
+		return true
+	}
+	if i, err := strconv.Atoi(w); err == nil && i > 15 && i < 100 { // ", 35,": an age
+		return true
+	}
+	// "Paul Chichester, NCSC Director of Operations, said": a title
+	// set off after, and a speaking verb.
+	if role, said, ok := strings.Cut(rest, ", "); ok && len(role) < 50 {
+		for _, f := range strings.Fields(role) {
+			switch lw := strings.ToLower(f); {
+			case lw == "a" || lw == "an" || lw == "the" || lw == "who" || lw == "aged":
+			case isTitleWord(f) || roleWords[lw]:
+				w := said[:wordEnd(said)]
+				return w == "said" || w == "says" || w == "told" || w == "added"
+			}
+		}
+	}
 	return false
+}
+
+// wordEnd returns the length of the run of letters, digits and hyphens
+// that starts s.
+func wordEnd(s string) int {
+	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' })
+	if i < 0 {
+		return len(s)
+	}
+	return i
 }
 
 // lastCapRun returns the last run of two or three capitalised words of s,
@@ -1151,6 +1334,38 @@ func (a *analysis) namedAfterCompanyHead(v *sview, found []orgName) []orgName {
 
 // speaksAfter reports whether the name at sp is the subject of speech:
 // "Broadcom did not comment", "Maersk said".
+// analystOf reports whether the name at sp speaks about a group, as an
+// analyst does ("blockchain firm Elliptic said the group behind ..."), not
+// of what befell it ("Ukrenergo said the attack had affected ...").
+func (a *analysis) analystOf(v *sview, sp Span) bool {
+	if !a.speaksAfter(v, sp) {
+		return false
+	}
+	// "the Ministry of Defence says the attackers could not reach its
+	// wider systems": a victim tells of its own breach.
+	after := a.lowerOf(Span{sp.End, v.s.End})
+	if containsWord(after, "its") || containsWord(after, "our") || containsWord(after, "we") {
+		return false
+	}
+	for _, g := range v.groupSpans {
+		if g.Start >= sp.End {
+			return true
+		}
+	}
+	for _, c := range v.cues {
+		if c.kind == kCoref && c.Start >= sp.End && actorRefs[a.lowerOf(c.Span)] {
+			return true
+		}
+	}
+	return false
+}
+
+// actorRefs are the phrases that point back to a group, not to its deeds.
+var actorRefs = map[string]bool{"the group": true, "the hackers": true, "the actor": true, "the threat actor": true,
+	"the attackers": true, "the gang": true, "the operators": true, "the adversary": true, "the hacking group": true,
+	"the crew": true, "the intruders": true, "these hackers": true, "those hackers": true, "the actors": true,
+	"these actors": true, "the threat actors": true, "this group": true, "this actor": true, "the spies": true}
+
 func (a *analysis) speaksAfter(v *sview, sp Span) bool {
 	for _, c := range v.cues {
 		if c.kind == kReporting && c.Start >= sp.End && c.Start-sp.End <= 2 {
@@ -1177,6 +1392,33 @@ var businessWords = map[string]bool{"shipping": true, "media": true, "industrial
 // written: "breaching the Finnish parliament", "the Czech foreign
 // ministry's network was targeted". An organ that speaks or sponsors is
 // not among them.
+// actsAfter reports whether the lower-case words after a subject make it
+// act rather than suffer: "were likely to keep probing", "will target",
+// "continue to", not "were targeted".
+func actsAfter(after string) bool {
+	f := strings.Fields(after)
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "will", "would", "continue", "continues", "continued", "keep", "keeps", "kept":
+		return true
+	case "were", "are", "is", "was", "have", "has", "had":
+	default:
+		return false
+	}
+	for _, w := range f[1:min(len(f), 5)] {
+		w = strings.Trim(w, ",.;:")
+		switch {
+		case w == "by":
+			return false
+		case strings.HasSuffix(w, "ing") || w == "to":
+			return true
+		}
+	}
+	return false
+}
+
 func (a *analysis) organsHit(v *sview) []orgName {
 	var out []orgName
 	for _, g := range a.govPhrases(v) {
@@ -1192,7 +1434,7 @@ func (a *analysis) organsHit(v *sview) []orgName {
 				}
 			}
 		}
-		if !ownSystems && !a.victimContext(v, g.Span) {
+		if !ownSystems && (!a.victimContext(v, g.Span) || actsAfter(after)) {
 			continue
 		}
 		out = append(out, orgName{Span: g.Span, name: a.text[g.Start:g.End]})
