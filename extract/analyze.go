@@ -129,9 +129,10 @@ type analysis struct {
 	vendor        string          // the vendor the text names most, the publisher of last resort
 	issuerRef     int32           // the body that issues a press release, once issuer has looked
 	issuerDone    bool
-	acronymNames  map[string]string // acronym → the name the text defines it for, made on first use
-	named         map[string]bool   // the countries the text names, made on first use
-	home          *country          // the country of the text's dateline, once homeCountry has looked
+	acronymNames  map[string]string  // acronym → the name the text defines it for, made on first use
+	named         map[string]bool    // the countries the text names, made on first use
+	andPairs      map[[2]string]bool // group names the text joins by "and", made on first use
+	home          *country           // the country of the text's dateline, once homeCountry has looked
 	homeDone      bool
 	textSoftware  []string        // malware named by the text and unknown to the reference data
 	textTools     map[string]bool // those of textSoftware the text calls a tool
@@ -971,32 +972,35 @@ func (a *analysis) dropCoordinated(idx []int, surface string) []int {
 	return out
 }
 
-// coordinated reports whether the text joins the lower-case names x and y
-// by "and", in either order, outside a list of aliases ("tracked as APT43,
-// Velvet Chollima and Emerald Sleet"). "Or" and commas as often list
-// aliases, so they do not count.
+// coordinated reports whether the text joins the lower-case group names x
+// and y by "and", in either order, outside a list of aliases ("tracked as
+// APT43, Velvet Chollima and Emerald Sleet"). "Or" and commas as often list
+// aliases, so they do not count. The pairs come from the group names the
+// dictionary found, once per text.
 func (a *analysis) coordinated(x, y string) bool {
-	if len(x) < 3 {
-		return false
-	}
-	for _, pair := range [...]string{x + " and " + y, y + " and " + x} {
-		for from := 0; ; {
-			i := strings.Index(a.lower[from:], pair)
-			if i < 0 {
-				break
+	if a.andPairs == nil {
+		a.andPairs = map[[2]string]bool{}
+		var prev *mention
+		for i := range a.ents {
+			m := &a.ents[i]
+			if m.kind != kGroup {
+				continue
 			}
-			i += from
-			from = i + len(pair)
-			before := a.lower[max(0, i-80):i]
-			if k := strings.LastIndexAny(before, ".\n"); k >= 0 {
-				before = before[k+1:]
+			if prev != nil && prev.End <= m.Start && strings.EqualFold(a.text[prev.End:m.Start], " and ") {
+				before := a.lowerOf(Span{max(0, prev.Start-80), prev.Start})
+				if k := strings.LastIndexAny(before, ".\n"); k >= 0 {
+					before = before[k+1:]
+				}
+				if !containsAny(before, aliasListCues) {
+					p, q := a.lowerOf(prev.Span), a.lowerOf(m.Span)
+					a.andPairs[[2]string{p, q}] = true
+					a.andPairs[[2]string{q, p}] = true
+				}
 			}
-			if !containsAny(before, aliasListCues) {
-				return true
-			}
+			prev = m
 		}
 	}
-	return false
+	return a.andPairs[[2]string{x, y}]
 }
 
 // aliasListCues are words that open a list of a group's other names.

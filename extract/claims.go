@@ -880,6 +880,10 @@ func (a *analysis) writtenAsName(i, end int) (string, int) {
 // ("officials", "police"), that is the subject of the verb at i, when the
 // text's dateline gives the country; or nil.
 func (a *analysis) bareOrgan(v *sview, i int) (*party, Span) {
+	c := a.homeCountry()
+	if c == nil {
+		return nil, Span{}
+	}
 	before := strings.TrimRight(a.text[max(v.s.Start, i-40):i], " ")
 	for {
 		rest, w := cutLastField(before)
@@ -905,10 +909,6 @@ func (a *analysis) bareOrgan(v *sview, i int) (*party, Span) {
 		// "Seoul police", "South Korean officials": a country the other
 		// rules read.
 		if w := lastField(rest); w != "" && w[0] >= 'A' && w[0] <= 'Z' && !strings.EqualFold(w, "the") && !strings.EqualFold(w, "government") {
-			return nil, Span{}
-		}
-		c := a.homeCountry()
-		if c == nil {
 			return nil, Span{}
 		}
 		at := max(v.s.Start, i-40) + len(before) - len(h.words)

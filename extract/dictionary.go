@@ -303,6 +303,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	for _, w := range listWords {
 		add(w, entry{kind: kListWord})
 	}
+	for _, w := range kinWords {
+		add(strings.TrimSpace(w), entry{kind: kListWord})
+	}
 	for _, w := range accuseVerbs {
 		add(strings.TrimSpace(w), entry{kind: kAccuse})
 	}

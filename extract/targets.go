@@ -342,28 +342,26 @@ func modifierWord(w string) bool {
 // dictionary knows (groups, bodies, countries, software) and people are not
 // among them.
 func (a *analysis) robbedNames(v *sview, found []orgName) []orgName {
-	toks := v.tokens(a)
-	theft := -1
-	for i, t := range toks {
-		if theftWords[strings.ToLower(t.text)] {
-			theft = i
+	theft := -1 // where the first theft word ends
+	for _, c := range v.cues {
+		if c.kind == kTarget && theftWords[a.lowerOf(c.Span)] {
+			theft = c.End
 			break
 		}
 	}
-	if theft < 0 && !a.hasCue(v, kTarget) {
-		return nil
-	}
+	toks := v.tokens(a)
 	var out []orgName
+	var foundSpans []Span
 	for i := 0; i+1 < len(toks); i++ {
 		start := -1
 		switch w := toks[i].text; {
-		case w == "from" && theft >= 0 && i > theft:
+		case w == "from" && theft >= 0 && toks[i].Start >= theft:
 			start = i + 1
 			// "from one of Upbit's hot wallets", "from the ..."
 			for k := 0; k < 3 && start < len(toks) && (toks[start].text == "the" || toks[start].text == "one" || toks[start].text == "of"); k++ {
 				start++
 			}
-		case holdingWords[w] && i+2 < len(toks) && toks[i+1].text == "of":
+		case i+2 < len(toks) && toks[i+1].text == "of" && holdingWords[w]:
 			start = i + 2
 			if toks[start].text == "the" {
 				start++
@@ -383,7 +381,10 @@ func (a *analysis) robbedNames(v *sview, found []orgName) []orgName {
 		}
 		sp := Span{toks[start].Start, toks[j-1].End}
 		name := a.text[sp.Start:sp.End]
-		if a.people[strings.ToLower(name)] != nil || a.isClaimantName(name) || v.inClaimant(sp) || overlapsAny(spansOf(found), sp) {
+		if foundSpans == nil {
+			foundSpans = spansOf(found)
+		}
+		if a.people[strings.ToLower(name)] != nil || a.isClaimantName(name) || v.inClaimant(sp) || overlapsAny(foundSpans, sp) {
 			continue
 		}
 		known := false
@@ -769,8 +770,19 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
-// kinWords name a person by kin: "the family of Yulia Skripal".
+// kinWords name a person by kin: "the family of Yulia Skripal". The
+// dictionary finds them as list words.
 var kinWords = []string{"family of ", "wife of ", "husband of ", "son of ", "daughter of ", "widow of "}
+
+// kinCue reports whether the dictionary found a word of kin in the sentence.
+func (a *analysis) kinCue(v *sview) bool {
+	for _, c := range v.cues {
+		if c.kind == kListWord && a.text[c.End-2:c.End] == "of" {
+			return true
+		}
+	}
+	return false
+}
 
 func (a *analysis) readPeople(v *sview) {
 	for _, pm := range a.findPeople(v) {
@@ -792,7 +804,7 @@ func (a *analysis) findPeople(v *sview) []personMention {
 	// Only sentences with a title, a reporting verb, or a list that may
 	// hold people are read.
 	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) &&
-		!a.namesList(v) && !(a.hasCue(v, kTarget) && containsAny(v.low(a), kinWords)) {
+		!a.namesList(v) && !a.kinCue(v) {
 		return nil
 	}
 	if v.peopleDone {
