@@ -254,9 +254,113 @@ func (a *analysis) run() {
 		v.tokBuf = &toks
 		a.sentence(v, strong)
 	}
+	a.familyMembers()
 	a.claimUnnamed()
 	a.dropHeadlineEchoes()
 	a.headlineTargets()
+}
+
+// familyMembers finds the members of a malware family the text named: words
+// that extend a family's name written in capitals ("SPAWN": SPAWNANT,
+// SPAWNMOLE) or the first part of a name in camel case ("PteroGraphin":
+// PteroLNK, PteroStew). Vendors name the tools of one toolkit so, and the
+// text may list them with no word for malware. Each member is used by the
+// groups that use the family's known name, in the sentences that name it.
+func (a *analysis) familyMembers() {
+	type family struct {
+		stem  string
+		caps  bool
+		users []*group
+	}
+	var fams []family
+	for _, k := range sortedKeys(a.uses) {
+		u := a.uses[k]
+		if u.kind != kSoftware {
+			continue
+		}
+		names := u.names
+		if u.ref >= textSoftwareBase {
+			names = append(names[:len(names):len(names)], a.textSoftware[u.ref-textSoftwareBase])
+		}
+		for _, n := range names {
+			stem, caps := familyStem(n)
+			if stem == "" || a.x.dict.isCommonWeak(stem) {
+				continue
+			}
+			k := slices.IndexFunc(fams, func(f family) bool { return f.stem == stem })
+			if k < 0 {
+				fams = append(fams, family{stem: stem, caps: caps})
+				k = len(fams) - 1
+			}
+			if !slices.Contains(fams[k].users, u.group) {
+				fams[k].users = append(fams[k].users, u.group)
+			}
+		}
+	}
+	if len(fams) == 0 {
+		return
+	}
+	text := a.text
+	for p := 0; p < len(text); {
+		q := swar.AlnumEnd(text, p)
+		if q == p {
+			p++
+			continue
+		}
+		w := text[p:q]
+		at := p
+		p = q
+		if at > 0 && (isWordByte(text[at-1]) || text[at-1] == '-' || text[at-1] == '.') || q < len(text) && (text[q] == '-' || text[q] == '.' && q+1 < len(text) && isWordByte(text[q+1])) {
+			continue
+		}
+		for _, f := range fams {
+			if !isFamilyMember(w, f.stem, f.caps) || a.softwareByName(w) >= 0 || len(a.x.entriesAt(w)) > 0 || commonAcronyms[w] {
+				continue
+			}
+			v := &sview{s: sentence{Span: a.sentenceOf(at, q)}}
+			a.addUse(v, f.users, kSoftware, a.textSoftwareRef(w), mention{Span: Span{at, q}, name: w})
+			break
+		}
+	}
+}
+
+// familyStem returns the part of a software name its family's members
+// share: the whole name when it is four to eight capitals ("SPAWN"), or
+// the first part of a camel-case name, five letters or more ("Ptero" of
+// "PteroGraphin"); else "".
+func familyStem(n string) (stem string, caps bool) {
+	if len(n) >= 4 && len(n) <= 8 && strings.ToUpper(n) == n && strings.IndexFunc(n, func(r rune) bool { return r < 'A' || r > 'Z' }) < 0 {
+		return n, true
+	}
+	if len(n) < 7 || n[0] < 'A' || n[0] > 'Z' {
+		return "", false
+	}
+	for i := 1; i < len(n); i++ {
+		switch c := n[i]; {
+		case c >= 'A' && c <= 'Z':
+			if i >= 5 {
+				return n[:i], false
+			}
+			return "", false
+		case c < 'a' || c > 'z':
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// isFamilyMember reports whether w extends the family stem: in capitals
+// for a name in capitals, with a capital right after a camel-case stem, and
+// by three characters or more.
+func isFamilyMember(w, stem string, caps bool) bool {
+	if len(w) < len(stem)+3 || !strings.HasPrefix(w, stem) {
+		return false
+	}
+	if caps {
+		return strings.ToUpper(w) == w
+	}
+	c := w[len(stem)]
+	return c >= 'A' && c <= 'Z'
 }
 
 // countryAt reports whether a country mention covers exactly sp.

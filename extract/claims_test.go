@@ -24,7 +24,7 @@ func claimsOf(t *testing.T, text string) []string {
 	}
 	var out []string
 	for _, o := range res.Bundle.Objects {
-		if o.Type != "relationship" || o.RelationshipType != "attributed-to" || stix.IDType(o.SourceRef) != "intrusion-set" {
+		if o.Type != "relationship" || o.RelationshipType != "attributed-to" || stix.IDType(o.SourceRef) != "intrusion-set" && stix.IDType(o.SourceRef) != "campaign" {
 			continue
 		}
 		conf := "-"
@@ -93,6 +93,9 @@ func TestClaims(t *testing.T) {
 		{"the country under a dateline",
 			"OSLO, Aug 14 (Reuters) - Last year the country said APT40 is run by the MSS.",
 			[]string{"Government of Norway|APT40|Ministry of State Security|-"}},
+		{"IT workers of a named department",
+			"According to the FBI, North Korean IT workers work for the DPRK's Munitions Industry Department.",
+			[]string{"Federal Bureau of Investigation|Unattributed activity: According to the FBI, North Korean IT workers work for the DPRK's Munitions Industry Department.|Munitions Industry Department|-"}},
 		{"passive with by",
 			"APT10 was linked to the Ministry of State Security by the Justice Department.",
 			[]string{"U.S. Department of Justice|APT10|Ministry of State Security|-"}},

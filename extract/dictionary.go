@@ -445,7 +445,8 @@ func usableTechniqueName(n string) bool {
 		"at", "cron", "systemd timers", "container orchestration job", "reflection", "compiled html file",
 		"compile after delivery", "application window discovery", "debugger evasion", "time based evasion",
 		"timestomp", "rootkit", "screen capture", "keylogging", "steganography", "social media", "search engines",
-		"business relationships", "employee names", "client configurations", "control panel":
+		"business relationships", "employee names", "client configurations", "control panel",
+		"remote access software": // the mobile technique's name; the enterprise one is a cue
 		return false
 	}
 	return true

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +57,7 @@ type Result struct {
 
 // New returns an Extractor over the given reference facts.
 func New(f *kb.Facts) *Extractor {
+	f = withRemoteTools(f)
 	x := &Extractor{facts: f, groupNames: map[string][]int{}, patIndex: map[string]int{}}
 	for i := range f.Groups {
 		g := &f.Groups[i]
@@ -356,4 +358,41 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// remoteTools are commercial remote-access and file-transfer products that
+// intruders install or abuse. ATT&CK and the galaxy name few of them, and
+// reports name them often ("installed AnyDesk on company laptops").
+var remoteTools = []kb.Software{
+	{Name: "AnyDesk", Kind: "tool"}, {Name: "TeamViewer", Kind: "tool"},
+	{Name: "ScreenConnect", Aliases: []string{"ConnectWise ScreenConnect", "ConnectWise Control"}, Kind: "tool"},
+	{Name: "Atera Agent", Aliases: []string{"Atera"}, Kind: "tool"}, {Name: "Splashtop", Kind: "tool"},
+	{Name: "RustDesk", Kind: "tool"}, {Name: "MeshCentral", Aliases: []string{"MeshAgent"}, Kind: "tool"},
+	{Name: "SimpleHelp", Kind: "tool"}, {Name: "NetSupport Manager", Kind: "tool"},
+	{Name: "LogMeIn", Kind: "tool"}, {Name: "Action1", Kind: "tool"}, {Name: "Radmin", Kind: "tool"},
+	{Name: "UltraVNC", Kind: "tool"}, {Name: "TightVNC", Kind: "tool"}, {Name: "WinSCP", Kind: "tool"},
+}
+
+// withRemoteTools returns f with those of remoteTools it lacks added, as a
+// copy: the caller's facts are not changed.
+func withRemoteTools(f *kb.Facts) *kb.Facts {
+	have := map[string]bool{}
+	for _, s := range f.Software {
+		have[strings.ToLower(s.Name)] = true
+		for _, al := range s.Aliases {
+			have[strings.ToLower(al)] = true
+		}
+	}
+	var add []kb.Software
+	for _, t := range remoteTools {
+		if !have[strings.ToLower(t.Name)] {
+			add = append(add, t)
+		}
+	}
+	if len(add) == 0 {
+		return f
+	}
+	g := *f
+	g.Software = append(slices.Clip(f.Software), add...)
+	return &g
 }

@@ -40,6 +40,8 @@ var bodies = []body{
 	{Name: "GRU Unit 54777", Country: "RU", Forms: []string{"Unit 54777"}, Sponsor: true},
 	{Name: "Central Scientific Research Institute of Chemistry and Mechanics", Country: "RU", Forms: []string{"TsNIIKhM", "CNIIHM"}, Sponsor: true},
 	// North Korea.
+	{Name: "Information, Communications and Electronic Force Command", Country: "TW", Forms: []string{"ICEFCOM", "Information, Communications and Electronic Force Command of Taiwan"}, Sponsor: true},
+	{Name: "Munitions Industry Department", Country: "KP", Forms: []string{"MID"}, Sponsor: true},
 	{Name: "Reconnaissance General Bureau", Country: "KP", Forms: []string{"RGB", "North Korea's Reconnaissance General Bureau", "Bureau 121"}, Sponsor: true},
 	{Name: "Korean People's Army", Country: "KP", Forms: []string{"KPA"}, Sponsor: true},
 	// Iran.

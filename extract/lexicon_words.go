@@ -39,7 +39,8 @@ var sectorWords = map[string]string{
 	"cloud": "technology", "transportation": "transportation", "transport": "transportation",
 	"logistics": "transportation", "shipping": "transportation", "rail": "transportation", "railway": "transportation",
 	"airports": "transportation", "airport": "transportation", "ports": "transportation",
-	"government websites": "government", "government portals": "government", "air traffic control": "transportation", "air navigation": "transportation", "railways": "transportation",
+	"steel plant": "manufacturing", "steel plants": "manufacturing", "steelworks": "manufacturing",
+	"fuel distribution": "energy", "fuel supply": "energy", "government websites": "government", "government portals": "government", "air traffic control": "transportation", "air navigation": "transportation", "railways": "transportation",
 	"utilities": "utilities", "utility": "utilities", "maritime": "maritime", "naval": "maritime", "shipbuilding": "maritime",
 	"media": "media", "news": "media", "journalists": "media", "legal": "legal", "law firms": "legal",
 	"engineering": "engineering", "agriculture": "agriculture", "agricultural": "agriculture", "food": "agriculture",
@@ -76,7 +77,7 @@ var sectorHeads = map[string]bool{
 	"services": true, "research": true, "verticals": true, "vertical": true, "systems": true, "offices": true,
 	"workers": true, "employees": true, "personnel": true, "centers": true, "centres": true, "labs": true,
 	"laboratories": true, "universities": true, "programs": true, "programmes": true, "supply": true,
-	"hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
+	"start-up": true, "start-ups": true, "startup": true, "startups": true, "hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
 	"platforms": true, "platform": true, "association": true, "associations": true, "missions": true, "mission": true, "posts": true,
 }
 
@@ -187,7 +188,7 @@ var targetCues = []string{
 	"struck", "penetrate", "penetrated", "exploit", "exploited", "exploiting", "focus on", "focused on", "focuses on",
 	"to reach", "went after", "going after", "goes after", "delivered", "delivering",
 	"interested in", "espionage", "campaign", "campaigns", "infected", "infect", "infecting", "infections", "disrupt",
-	"disrupted", "sabotage", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
+	"disrupted", "sabotage", "wiped", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
 	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
 	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
 	"aimed mainly at", "aimed mostly at", "aimed largely at", "aimed primarily at", "aimed chiefly at",
@@ -233,7 +234,7 @@ var groupHeads = []string{
 	"hacking team", "apt", "apt group", "gang", "crew", "collective", "team", "operators", "operator",
 	"cluster", "intrusion set", "campaign", "adversary", "adversaries", "unit", "outfit", "espionage group",
 	"cyber espionage group", "cyberespionage group", "threat cluster", "activity cluster", "ransomware group",
-	"persona", "hacktivist group",
+	"persona", "hacktivist group", "it workers", "it worker", "operatives",
 }
 
 // personTitles precede a person's name.

@@ -18,9 +18,19 @@ func namesOf(t *testing.T, text, typ, class string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Class "targeted" keeps the objects some relationship targets.
+	targeted := map[string]bool{}
+	for _, o := range res.Bundle.Objects {
+		if o.Type == "relationship" && o.RelationshipType == "targets" {
+			targeted[o.TargetRef] = true
+		}
+	}
 	var out []string
 	for _, o := range res.Bundle.Objects {
-		if o.Type == typ && (class == "" || o.IdentityClass == class) && !slices.Contains(out, o.Name) {
+		if class == "targeted" && !targeted[o.ID] {
+			continue
+		}
+		if o.Type == typ && (class == "" || class == "targeted" || o.IdentityClass == class) && !slices.Contains(out, o.Name) {
 			out = append(out, o.Name)
 		}
 	}
@@ -200,6 +210,36 @@ func TestFrames(t *testing.T) {
 		{"names joined by 'and' are two groups",
 			"Report\n\nPolice attributed the hack to Lazarus and Andariel, both North Korean groups.", "intrusion-set", "",
 			[]string{"Lazarus Group", "Silent Chollima"}},
+		{"a nickname in quotes inside a name",
+			"Report\n\nAccording to the indictment, Zhenxing \"Danny\" Wang, a U.S. national, conspired with others.", "identity", "individual",
+			[]string{"Zhenxing Wang"}},
+		{"a title word that starts a body's name in a headline",
+			"Justice Department Announces Nationwide Actions to Combat Schemes\n\nThe Justice Department today announced actions.", "identity", "individual",
+			nil},
+		{"a country the law acts against is no victim",
+			"Report\n\nThe Justice Department announced actions against the DPRK government's schemes to hack U.S. companies.", "location", "targeted",
+			[]string{"United States"}},
+		{"a country's IT workers are its actors",
+			"Report\n\nThe scheme placed North Korean IT workers at U.S. companies, which they later breached.", "location", "targeted",
+			[]string{"United States"}},
+		{"remote access products are tools",
+			"Report\n\nThe actors installed AnyDesk and Atera Agent on the breached hosts.", "tool", "",
+			[]string{"AnyDesk", "Atera Agent"}},
+		{"the actors' masters are no victims",
+			"Report\n\nThe hackers attacked energy firms on the orders of the Democratic Progressive Party (DPP).", "identity", "organization",
+			nil},
+		{"a source after 'according to' is no victim",
+			"Report\n\nThe stolen funds were burned, according to blockchain analytics firm Elliptic.", "identity", "organization",
+			nil},
+		{"an organisation word and one name",
+			"Report\n\nPredatory Sparrow wiped data at the state-owned Bank Sepah.", "identity", "organization",
+			[]string{"Bank Sepah"}},
+		{"members of a family named in capitals",
+			"Report\n\nUNC5221 deployed the SPAWN ecosystem of malware. It includes the SPAWNANT installer and the SPAWNMOLE tunneler.", "malware", "",
+			[]string{"SPAWN", "SPAWNANT", "SPAWNMOLE"}},
+		{"members of a family named in camel case",
+			"Report\n\nGamaredon used its PteroOdd downloader. We also saw PteroPaste and PteroStew in the chain.", "malware", "",
+			[]string{"PteroOdd", "PteroPaste", "PteroStew"}},
 		{"agencies from a country speak for it; they are not hit",
 			"The advisory, co-signed by agencies from Canada and New Zealand, says APT33 targeted Saudi Arabia.", "location", "",
 			[]string{"Saudi Arabia"}},

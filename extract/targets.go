@@ -180,7 +180,14 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if prep && provenanceNounBefore(a.lowerOf(Span{max(v.s.Start, m.Start-40), m.Start})) {
 			prep = false
 		}
+		// "coordinated actions against the DPRK": the law acts on it.
+		if lawAgainst(a.lowerOf(Span{max(v.s.Start, m.Start-40), m.Start})) {
+			continue
+		}
 		// "against Chinese cyber espionage": a country's own actors.
+		if rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+12)}); strings.HasPrefix(rest, " it worker") {
+			continue // "North Korean IT workers"
+		}
 		switch next {
 		case "cyber", "espionage", "hackers", "hacking", "state-sponsored", "state-backed", "spies", "attackers",
 			"operatives", "threat", "apt", "actors", "intrusion", "intrusions", "cyberattacks", "campaign":
@@ -274,7 +281,8 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// Australian Federal Police as the person who broke into".
 		before := a.text[max(v.s.Start, o.Start-80):o.Start]
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
-			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) {
+			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) ||
+			masterBefore(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) || sourceBefore(a.lowerOf(Span{max(v.s.Start, o.Start-50), o.Start})) {
 			continue
 		}
 		// "DFS" where the text wrote "Deutsche Flugsicherung (DFS)" is one
@@ -450,6 +458,45 @@ func (a *analysis) acronymFor(acr string) string {
 		}
 	}
 	return a.acronymNames[acr]
+}
+
+// masterBefore reports whether the lower-case text before a name makes it
+// the actors' master, not their victim: "on the orders of the", "belonged
+// to the", "working for".
+func masterBefore(before string) bool {
+	before = strings.TrimSuffix(before, "the ")
+	for _, w := range [...]string{"on the orders of ", "at the behest of ", "on behalf of ", "belonged to ", "belong to ",
+		"belongs to ", "working for ", "work for ", "worked for ", "works for ", "employed by ", "backed by ",
+		"controlled by ", "directed by ", "tasked by "} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceBefore reports whether the lower-case text before a name puts it
+// in "according to" with nothing between that ends the phrase: "according
+// to blockchain analytics firm Elliptic".
+func sourceBefore(before string) bool {
+	i := strings.LastIndex(before, "according to ")
+	return i >= 0 && !strings.ContainsAny(before[i:], ",;.")
+}
+
+// lawAgainst reports whether the lower-case text before a name ends in a
+// measure of law or policy set against it: "actions against the", "charges
+// against".
+func lawAgainst(before string) bool {
+	rest, ok := strings.CutSuffix(strings.TrimSuffix(before, "the "), " against ")
+	if !ok {
+		return false
+	}
+	switch lastField(rest) {
+	case "action", "actions", "measures", "sanctions", "charges", "case", "cases", "steps", "crackdown",
+		"enforcement", "indictment", "indictments", "countermeasures", "retaliation", "lawsuit":
+		return true
+	}
+	return false
 }
 
 func isListGap(s string) bool {
@@ -682,6 +729,10 @@ func (a *analysis) orgs(v *sview) []orgName {
 		if s < last && toks[s].text == "'s" {
 			s++
 		}
+		// "Bank Sepah": an organisation word, then one proper name.
+		if s == last && last == i && j == i+2 && toks[i+1].isWord() && !isStopCap(toks[i+1].text) && !isTitleWord(toks[i+1].text) && !toks[i+1].isAllCaps() {
+			last = i + 1
+		}
 		sp := Span{toks[s].Start, toks[last].End}
 		name := a.text[sp.Start:sp.End]
 		if s == last && !orgHeads[name] || s == last {
@@ -835,6 +886,10 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		j := i
 		for j < len(toks) && toks[j].isWord() && toks[j].isCap() && !strings.HasSuffix(toks[j].text, ".") || j < len(toks) && j > i && isInitial(toks[j].text) {
 			j++
+			// A nickname in quotes inside the name: Zhenxing "Danny" Wang.
+			if j+3 < len(toks) && isQuoteTok(toks[j].text) && toks[j+1].isCap() && isQuoteTok(toks[j+2].text) && toks[j+3].isCap() && toks[j+3].isWord() {
+				j += 3
+			}
 		}
 		if j == i {
 			continue
@@ -868,7 +923,19 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 			hasTitle = true
 		}
 		names := run[titleEnd+1:]
-		if len(names) > 3 {
+		// "Justice Department Announces Nationwide Actions": a title word
+		// that starts a body's name, and more than a name after it.
+		nick := 0 // the tokens of a nickname in quotes
+		for _, t := range names {
+			if isQuoteTok(t.text) {
+				nick = 3
+			}
+		}
+		if titleEnd >= 0 && len(names)-nick > 3 {
+			i = j - 1
+			continue
+		}
+		if len(names)-nick > 3 {
 			// A long run with no title in it ends with the name: "...
 			// Financial Intelligence Brian E. Nelson".
 			k := 2
@@ -923,6 +990,9 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		}
 		sp := Span{names[0].Start, names[len(names)-1].End}
 		name := a.text[sp.Start:sp.End]
+		if strings.ContainsAny(name, "\"“”") {
+			name = withoutNickname(names)
+		}
 		// The person's country from the title words: "Japanese", "U.S.".
 		cc := ""
 		for _, m := range v.ents {
@@ -946,6 +1016,24 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		out = append(out, personMention{sp, p})
 	}
 	return out
+}
+
+func isQuoteTok(s string) bool { return s == "\"" || s == "“" || s == "”" }
+
+// withoutNickname joins the words of a name, leaving out a nickname in
+// quotes: Zhenxing "Danny" Wang is Zhenxing Wang.
+func withoutNickname(names []token) string {
+	var words []string
+	quoted := false
+	for _, t := range names {
+		switch {
+		case isQuoteTok(t.text):
+			quoted = !quoted
+		case !quoted:
+			words = append(words, t.text)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 func isInitial(s string) bool {
@@ -1494,6 +1582,9 @@ func (a *analysis) selfReported(v *sview) []orgName {
 // govHit reports whether a government phrase at sp stands where a victim
 // does: after a word of harm or "attacks on".
 func (a *analysis) govHit(v *sview, sp Span) bool {
+	if lawAgainst(a.lowerOf(Span{max(v.s.Start, sp.Start-40), sp.Start})) {
+		return false
+	}
 	if a.harmedBefore(v, sp) {
 		return true
 	}
