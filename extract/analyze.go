@@ -272,12 +272,16 @@ func (a *analysis) familyMembers() {
 		caps  bool
 		users []*group
 	}
-	var fams []family
-	for _, k := range sortedKeys(a.uses) {
-		u := a.uses[k]
-		if u.kind != kSoftware {
-			continue
+	var keys []string
+	for k, u := range a.uses {
+		if u.kind == kSoftware {
+			keys = append(keys, k)
 		}
+	}
+	slices.Sort(keys)
+	var fams []family
+	for _, k := range keys {
+		u := a.uses[k]
 		names := u.names
 		if u.ref >= textSoftwareBase {
 			names = append(names[:len(names):len(names)], a.textSoftware[u.ref-textSoftwareBase])
@@ -301,25 +305,27 @@ func (a *analysis) familyMembers() {
 		return
 	}
 	text := a.text
-	for p := 0; p < len(text); {
-		q := swar.AlnumEnd(text, p)
-		if q == p {
-			p++
-			continue
-		}
-		w := text[p:q]
-		at := p
-		p = q
-		if at > 0 && (isWordByte(text[at-1]) || text[at-1] == '-' || text[at-1] == '.') || q < len(text) && (text[q] == '-' || text[q] == '.' && q+1 < len(text) && isWordByte(text[q+1])) {
-			continue
-		}
-		for _, f := range fams {
-			if !isFamilyMember(w, f.stem, f.caps) || a.softwareByName(w) >= 0 || len(a.x.entriesAt(w)) > 0 || commonAcronyms[w] {
+	for _, f := range fams {
+		for from := 0; ; {
+			i := strings.Index(text[from:], f.stem)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			q := swar.AlnumEnd(text, at)
+			from = q
+			w := text[at:q]
+			// A whole word: not inside another, nor part of a host name
+			// or a hyphenated compound.
+			if at > 0 && (isWordByte(text[at-1]) || text[at-1] == '-' || text[at-1] == '.') ||
+				q < len(text) && (text[q] == '-' || text[q] == '.' && q+1 < len(text) && isWordByte(text[q+1])) {
+				continue
+			}
+			if !isFamilyMember(w, f.stem, f.caps) || commonAcronyms[w] || a.softwareByName(w) >= 0 || len(a.x.entriesAt(w)) > 0 {
 				continue
 			}
 			v := &sview{s: sentence{Span: a.sentenceOf(at, q)}}
 			a.addUse(v, f.users, kSoftware, a.textSoftwareRef(w), mention{Span: Span{at, q}, name: w})
-			break
 		}
 	}
 }
