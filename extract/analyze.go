@@ -121,25 +121,26 @@ type analysis struct {
 	times     []timeRange
 	countries map[string][]Span // country ISO2 -> mentions (for the country objects)
 
-	focus         *group
-	focusSet      []*group        // the groups of the last sentence that named any
-	unattributed  *group          // the activity of a report that names no group
-	pending       *pendingClaim   // a claim about a group the next sentence names
-	unnamed       []*pendingClaim // held claims never completed
-	vendor        string          // the vendor the text names most, the publisher of last resort
-	issuerRef     int32           // the body that issues a press release, once issuer has looked
-	issuerDone    bool
-	acronymNames  map[string]string  // acronym → the name the text defines it for, made on first use
-	named         map[string]bool    // the countries the text names, made on first use
-	andPairs      map[[2]string]bool // group names the text joins by "and", made on first use
-	home          *country           // the country of the text's dateline, once homeCountry has looked
-	homeDone      bool
-	textSoftware  []string        // malware named by the text and unknown to the reference data
-	textTools     map[string]bool // those of textSoftware the text calls a tool
-	groupSurfaces map[string]bool // lower-case group names as written, made on first use
-	lastClaimant  []*party
-	lastClaimPar  int
-	personByLast  map[string]*person
+	focus          *group
+	focusSet       []*group        // the groups of the last sentence that named any
+	unattributed   *group          // the activity of a report that names no group
+	pending        *pendingClaim   // a claim about a group the next sentence names
+	unnamed        []*pendingClaim // held claims never completed
+	vendor         string          // the vendor the text names most, the publisher of last resort
+	issuerRef      int32           // the body that issues a press release, once issuer has looked
+	issuerDone     bool
+	acronymNames   map[string]string  // acronym → the name the text defines it for, made on first use
+	named          map[string]bool    // the countries the text names, made on first use
+	andPairs       map[[2]string]bool // group names the text joins by "and", made on first use
+	home           *country           // the country of the text's dateline, once homeCountry has looked
+	lastTargetSent int                // the last sentence with a targeting cue
+	homeDone       bool
+	textSoftware   []string        // malware named by the text and unknown to the reference data
+	textTools      map[string]bool // those of textSoftware the text calls a tool
+	groupSurfaces  map[string]bool // lower-case group names as written, made on first use
+	lastClaimant   []*party
+	lastClaimPar   int
+	personByLast   map[string]*person
 }
 
 // sentence-local view.
@@ -1524,6 +1525,14 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 		for m := 0; m < 3 && k >= 0 && toks[k].isWord() && isLowerCase(toks[k].text) && !malwareWordSet[toks[k].text] && toks[k].text != "and"; m++ {
 			k--
 		}
+		// "its own Wasabi Arsenal implant": two capitalised words after a
+		// possessive are the name of the owner's malware.
+		if k >= 2 && (toks[k-2].text == "its" || toks[k-2].text == "their" || toks[k-2].text == "own") &&
+			twoWordName(toks[k-1], toks[k]) && !a.knownName(v, Span{toks[k-1].Start, toks[k].End}) {
+			sp := Span{toks[k-1].Start, toks[k].End}
+			a.useNewSoftware(v, groups, a.text[sp.Start:sp.End], sp, toolWords[noun])
+			continue
+		}
 		// Names, one word each, joined by "and" or commas: "the Apostle and
 		// Fantasy wipers". Two capitalised words in a row are one longer
 		// name ("Harbor Valley Water Authority"), not a family's.
@@ -1551,6 +1560,17 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			a.useNewSoftware(v, groups, name, t.Span, toolWords[noun])
 		}
 	}
+}
+
+// twoWordName reports whether t and u are two capitalised words that can
+// make a name: neither a function word, a platform or a kind.
+func twoWordName(t, u token) bool {
+	for _, w := range [2]token{t, u} {
+		if !w.isWord() || !w.isCap() || isStopCap(w.text) || notFamilyNames[w.text] || strings.Contains(w.text, "-") {
+			return false
+		}
+	}
+	return true
 }
 
 // appositiveSoftware finds the name in "<Name>, a [modifiers] <noun>", where

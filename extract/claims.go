@@ -1860,7 +1860,8 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 		if rest := a.lowerOf(Span{m.End, min(v.s.End, m.End+30)}); strings.HasPrefix(rest, "-based ") {
 			for _, h := range []string{"threat actor", "actor", "group", "hackers", "apt", "espionage", "hacking group", "nation-state"} {
 				if strings.HasPrefix(rest[len("-based "):], h) {
-					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, "", false})
+					// The wording ties the state to the actor the noun names.
+					out = append(out, sponsorCand{Span{m.Start, m.End + len("-based")}, govName(c.Name), c.ISO2, "", true})
 					break
 				}
 			}

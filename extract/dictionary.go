@@ -219,6 +219,12 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			// prose never writes it in lower case ("Mimikatz", "Emotet").
 			plain := isPlainCapWord(n) && (len(n) < 7 || weakWords[strings.ToLower(n)])
 			add(n, entry{kind: kSoftware, ref: int32(i), caseMode: caseModeFor(n, true), weak: isWeakName(n, weakWords) || len(n) <= 4 || plain})
+			// "Crimson RAT" is written "CrimsonRAT" too: two capitalised
+			// words run together make a name no word could be.
+			if w1, w2, ok := strings.Cut(n, " "); ok && !strings.Contains(w2, " ") && len(w1) >= 3 && len(w2) >= 2 &&
+				w1[0] >= 'A' && w1[0] <= 'Z' && w2[0] >= 'A' && w2[0] <= 'Z' && distinctiveName(w1+w2) {
+				add(w1+w2, entry{kind: kSoftware, ref: int32(i), caseMode: 2})
+			}
 		}
 	}
 	// Techniques by id, and by name. Several ATT&CK domains reuse a name

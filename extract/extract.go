@@ -145,7 +145,7 @@ func (x *Extractor) Extract(doc *aptgraph.Document, opt Options) (*Result, error
 	if strings.TrimSpace(text) == "" {
 		return nil, aptgraph.Errorf(aptgraph.EINVALID, "document has no text")
 	}
-	a := &analysis{x: x, text: text, docRef: doc}
+	a := &analysis{x: x, text: text, docRef: doc, lastTargetSent: -2}
 	a.run()
 	return a.assemble(doc, opt), nil
 }

@@ -39,7 +39,7 @@ var sectorWords = map[string]string{
 	"cloud": "technology", "transportation": "transportation", "transport": "transportation",
 	"logistics": "transportation", "shipping": "transportation", "rail": "transportation", "railway": "transportation",
 	"airports": "transportation", "airport": "transportation", "ports": "transportation",
-	"steel plant": "manufacturing", "steel plants": "manufacturing", "steelworks": "manufacturing",
+	"hydroelectric": "energy", "hydropower": "energy", "defense-related": "defense", "defence-related": "defense", "steel plant": "manufacturing", "steel plants": "manufacturing", "steelworks": "manufacturing",
 	"fuel distribution": "energy", "fuel supply": "energy", "government websites": "government", "government portals": "government", "air traffic control": "transportation", "air navigation": "transportation", "railways": "transportation",
 	"utilities": "utilities", "utility": "utilities", "maritime": "maritime", "naval": "maritime", "shipbuilding": "maritime",
 	"media": "media", "news": "media", "journalists": "media", "legal": "legal", "law firms": "legal",
@@ -77,7 +77,7 @@ var sectorHeads = map[string]bool{
 	"services": true, "research": true, "verticals": true, "vertical": true, "systems": true, "offices": true,
 	"workers": true, "employees": true, "personnel": true, "centers": true, "centres": true, "labs": true,
 	"laboratories": true, "universities": true, "programs": true, "programmes": true, "supply": true,
-	"start-up": true, "start-ups": true, "startup": true, "startups": true, "hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
+	"plants": true, "plant": true, "start-up": true, "start-ups": true, "startup": true, "startups": true, "hubs": true, "hub": true, "operator": true, "network": true, "exchange": true, "exchanges": true,
 	"platforms": true, "platform": true, "association": true, "associations": true, "missions": true, "mission": true, "posts": true,
 }
 
@@ -188,7 +188,7 @@ var targetCues = []string{
 	"struck", "penetrate", "penetrated", "exploit", "exploited", "exploiting", "focus on", "focused on", "focuses on",
 	"to reach", "went after", "going after", "goes after", "delivered", "delivering",
 	"interested in", "espionage", "campaign", "campaigns", "infected", "infect", "infecting", "infections", "disrupt",
-	"disrupted", "sabotage", "wiped", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
+	"disrupted", "sabotage", "wiped", "networks of", "systems of", "affected", "impacted", "accessed", "access to", "exfiltrated", "exfiltrate",
 	"surveil", "surveillance", "phishing", "spearphishing", "spear-phishing", "ransomware", "wiper",
 	"operations against", "activity against", "aimed at", "going after", "went after", "snooping",
 	"aimed mainly at", "aimed mostly at", "aimed largely at", "aimed primarily at", "aimed chiefly at",

@@ -11,7 +11,11 @@ import (
 // readTargets reads victims: organisations, countries and sectors named in a
 // sentence that says something was hit.
 func (a *analysis) readTargets(v *sview, groups []*group) {
-	if !a.hasCue(v, kTarget) {
+	if a.hasCue(v, kTarget) {
+		a.lastTargetSent = v.i
+	} else if !(v.i > 0 && a.lastTargetSent == v.i-1 && includesVictims(v.low(a))) {
+		// "This includes schools, municipal governments, ...": the
+		// victims of the sentence before, listed.
 		return
 	}
 	if len(groups) == 0 && a.focus != nil {
@@ -75,6 +79,11 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		switch strings.ToLower(next) {
 		case "accounts", "account", "posts", "profiles", "pages", "reports", "report", "coverage":
 			continue
+		case "control":
+			// "industrial control systems": a kind of system.
+			if a.lowerOf(m.Span) == "industrial" {
+				continue
+			}
 		case "network", "networks", "system", "systems", "channel", "channels", "equipment", "platform", "platforms":
 			// "the office communications network": what the network
 			// does, not whose it is.
@@ -332,6 +341,27 @@ var theftWords = map[string]bool{"stole": true, "stolen": true, "steal": true, "
 var holdingWords = map[string]bool{"network": true, "networks": true, "systems": true, "servers": true,
 	"wallet": true, "wallets": true, "accounts": true, "mailboxes": true, "databases": true}
 
+// actorNameAt reports whether sp overlaps a name the dictionary knows that
+// is no victim's: a group, software, a country or region (read as places
+// elsewhere), a sponsor, a vendor or an international body. A state's
+// organ can be a victim.
+func (a *analysis) actorNameAt(v *sview, sp Span) bool {
+	for _, m := range v.ents {
+		if m.Start >= sp.End || sp.Start >= m.End {
+			continue
+		}
+		switch m.kind {
+		case kBody:
+			if b := bodies[m.ref]; b.Sponsor || b.Vendor || b.Country == "" {
+				return true
+			}
+		case kCountry, kGroup, kSoftware, kRegion:
+			return true
+		}
+	}
+	return false
+}
+
 // storeNouns are kinds of store a product's name can modify.
 var storeNouns = map[string]bool{"database": true, "databases": true, "server": true, "servers": true,
 	"environment": true, "tenant": true, "domain": true, "controller": true, "instance": true, "vault": true,
@@ -395,21 +425,7 @@ func (a *analysis) robbedNames(v *sview, found []orgName) []orgName {
 		if a.people[strings.ToLower(name)] != nil || a.isClaimantName(name) || v.inClaimant(sp) || overlapsAny(foundSpans, sp) {
 			continue
 		}
-		known := false
-		for _, m := range v.ents {
-			if m.Start >= sp.End || sp.Start >= m.End {
-				continue
-			}
-			// A state's organ can be robbed too; its spies and the
-			// vendors that report it are not.
-			switch m.kind {
-			case kBody:
-				known = bodies[m.ref].Sponsor || bodies[m.ref].Vendor || bodies[m.ref].Country == ""
-			case kCountry, kGroup, kSoftware, kRegion:
-				known = true
-			}
-		}
-		if !known {
+		if !a.actorNameAt(v, sp) {
 			out = append(out, orgName{Span: sp, name: name})
 		}
 		i = j - 1
@@ -458,6 +474,17 @@ func (a *analysis) acronymFor(acr string) string {
 		}
 	}
 	return a.acronymNames[acr]
+}
+
+// includesVictims reports whether a lower-case sentence opens by listing
+// what the one before spoke of: "This includes ...", "These included ...".
+func includesVictims(low string) bool {
+	for _, p := range [...]string{"this includes ", "this included ", "these include ", "these included ", "they include ", "they included "} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // masterBefore reports whether the lower-case text before a name makes it
@@ -1338,7 +1365,7 @@ func (a *analysis) namedAfterVictimNoun(v *sview, found []orgName) []orgName {
 		for _, nm := range readNames(seg, i+2) {
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
 			name := a.text[sp.Start:sp.End]
-			if !strings.Contains(name, " ") || insideName(v.ents, sp) || overlapsAny(spansOf(found), sp) {
+			if !strings.Contains(name, " ") || insideName(v.ents, sp) || overlapsAny(spansOf(found), sp) || a.actorNameAt(v, sp) {
 				continue
 			}
 			out = append(out, orgName{Span: sp, name: name})
@@ -1584,6 +1611,11 @@ func (a *analysis) selfReported(v *sview) []orgName {
 func (a *analysis) govHit(v *sview, sp Span) bool {
 	if lawAgainst(a.lowerOf(Span{max(v.s.Start, sp.Start-40), sp.Start})) {
 		return false
+	}
+	// "deployed its backdoor to networks of the Afghan government"
+	if _, w := cutLastField(strings.TrimSuffix(strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the "), " of ")); holdingWords[w] &&
+		strings.HasSuffix(strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the "), " of ") {
+		return true
 	}
 	if a.harmedBefore(v, sp) {
 		return true
