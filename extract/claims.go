@@ -838,7 +838,7 @@ func bodyEndingIn(cc, name string) *body {
 func (a *analysis) writtenAsName(i, end int) (string, int) {
 	f := strings.Fields(a.text[i:min(end, i+60)])
 	n := 0
-	for n < len(f) && n < 4 && isLowerCase(f[n]) && isWordByte(f[n][len(f[n])-1]) {
+	for n < len(f) && n < 4 && f[n][0] >= 'a' && f[n][0] <= 'z' && isLowerCase(f[n]) && isWordByte(f[n][len(f[n])-1]) {
 		n++
 	}
 	for ; n >= 2; n-- {
@@ -866,7 +866,7 @@ func (a *analysis) writtenAsName(i, end int) (string, int) {
 		}
 		pos := i
 		for k := 0; k < n; k++ {
-			for pos < len(a.text) && a.text[pos] == ' ' {
+			for pos < len(a.text) && asciiSpace(a.text[pos]) {
 				pos++
 			}
 			pos += len(f[k])
@@ -894,9 +894,7 @@ func (a *analysis) bareOrgan(v *sview, i int) (*party, Span) {
 	}
 	heads := govHeads
 	if strings.HasSuffix(strings.ToLower(before), "the country") {
-		// "Last year the country said": the dateline's state itself.
-		heads = heads[:0:0]
-		heads = append(heads, struct{ words, kind, name string }{"country", "gov", "Government of %s"})
+		heads = countryHead // "Last year the country said": the state itself
 	}
 	for _, h := range heads {
 		if !bareOrganHeads[h.words] || len(before) < len(h.words) || !strings.EqualFold(before[len(before)-len(h.words):], h.words) {
@@ -916,6 +914,9 @@ func (a *analysis) bareOrgan(v *sview, i int) (*party, Span) {
 	}
 	return nil, Span{}
 }
+
+// countryHead reads "the country" as its state's government.
+var countryHead = []struct{ words, kind, name string }{{"country", "gov", "Government of %s"}}
 
 // bareOrganHeads are the organs of state a text names without their
 // country when its dateline gives it.
@@ -2480,3 +2481,7 @@ func pluralBodyRef(low string) bool {
 	}
 	return false
 }
+
+// asciiSpace reports whether c is an ASCII white-space byte, as
+// strings.Fields splits on.
+func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
