@@ -118,7 +118,7 @@ var techniqueCues = map[string]string{
 	"approval of multifactor authentication": "T1621", "approval of multi-factor authentication": "T1621", "oauth": "T1528",
 	"access tokens": "T1528", "session cookies": "T1539", "session cookie": "T1539",
 	"false identities": "T1656", "fake identities": "T1656", "stolen identities": "T1656",
-	"remote monitoring and management": "T1219", "rmm tools": "T1219",
+	"ransomware attack": "T1486", "ransomware attacks": "T1486", "remote monitoring and management": "T1219", "rmm tools": "T1219",
 	"device code phishing": "T1528", "device code authentication": "T1528", "authentication tokens": "T1528",
 	"refresh token": "T1528", "refresh tokens": "T1528", "oauth tokens": "T1528",
 	"fake login window": "T1056.002", "fake login windows": "T1056.002", "fake login prompt": "T1056.002",

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/aptgraph/aptgraph/internal/swar"
 )
 
 // readTargets reads victims: organisations, countries and sectors named in a
@@ -281,6 +283,8 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	orgs = append(orgs, a.selfReported(v)...)
 	orgs = append(orgs, a.victimsListed(v, orgs)...)
 	orgs = append(orgs, a.robbedNames(v, orgs)...)
+	orgs = append(orgs, a.includedVictims(v, orgs)...)
+	orgs = append(orgs, a.hitAppositive(v, orgs)...)
 	for _, o := range orgs {
 		// A person is no organisation, and those sanctioned or charged are
 		// the actors: "sanctioning Sichuan Silence ... for their roles in
@@ -329,6 +333,109 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		}
 	}
 }
+
+// includedVictims reads the names listed after "including" or "such as"
+// when a plural word for victims stands before it in the clause: "nine
+// telecommunications companies, including Verizon and AT&T". Names the
+// dictionary knows as actors, places or software, and people, are left to
+// the other rules.
+func (a *analysis) includedVictims(v *sview, found []orgName) []orgName {
+	low := v.low(a)
+	seg := a.text[v.s.Start:v.s.End]
+	var out []orgName
+	var foundSpans []Span
+	for _, intro := range [...]string{"including ", "such as "} {
+		for off := 0; ; {
+			k := strings.Index(low[off:], intro)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			off = at + len(intro)
+			if at > 0 && isWordByte(low[at-1]) {
+				continue
+			}
+			before := low[max(0, at-60):at]
+			if c := strings.LastIndexAny(before, ";:."); c >= 0 {
+				before = before[c+1:]
+			}
+			// The nearest plural word before the list is what it lists:
+			// "companies last year, including", not "organisations, and
+			// ransomware families such as".
+			if !pluralVictimNouns[nearestPlural(before)] {
+				continue
+			}
+			for _, nm := range readNames(seg, off) {
+				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+				// "AT&T": a name goes on past an ampersand.
+				if e := sp.End - v.s.Start; e+1 < len(seg) && seg[e] == '&' && seg[e+1] >= 'A' && seg[e+1] <= 'Z' {
+					sp.End = v.s.Start + swar.AlnumEnd(seg, e+1)
+				}
+				name := a.text[sp.Start:sp.End]
+				if foundSpans == nil {
+					foundSpans = spansOf(found)
+				}
+				if !startsUpper(name) || overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) || a.people[strings.ToLower(name)] != nil || isStopCap(name) {
+					continue
+				}
+				out = append(out, orgName{Span: sp, name: name})
+			}
+		}
+	}
+	return out
+}
+
+// nearestPlural returns the last word of the lower-case text that looks
+// like a plural noun (four letters or more, ending in "s"), or "".
+func nearestPlural(s string) string {
+	f := strings.Fields(s)
+	for i := len(f) - 1; i >= 0; i-- {
+		if w := strings.Trim(f[i], ",;"); len(w) >= 4 && strings.HasSuffix(w, "s") && isLowerCase(w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// hitAppositive finds a name right after a targeting cue that an
+// apposition calls a company: "had hit Synnovis, a pathology company".
+func (a *analysis) hitAppositive(v *sview, found []orgName) []orgName {
+	toks := v.tokens(a)
+	var out []orgName
+	for i := 0; i+3 < len(toks); i++ {
+		if !toks[i].isWord() || !toks[i].isCap() || i > 0 && toks[i-1].isWord() && toks[i-1].isCap() {
+			continue
+		}
+		j := i
+		for j < len(toks) && j-i < 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) {
+			j++
+		}
+		if j == i || j+2 >= len(toks) || toks[j].text != "," || toks[j+1].text != "a" && toks[j+1].text != "an" {
+			continue
+		}
+		company := false
+		for k := j + 2; k < min(len(toks), j+7); k++ {
+			if isCompanyHead(toks[k].text) {
+				company = true
+				break
+			}
+		}
+		sp := Span{toks[i].Start, toks[j-1].End}
+		if !company || !a.cueRightBefore(v, sp, kTarget) || a.actorNameAt(v, sp) || overlapsAny(spansOf(found), sp) {
+			continue
+		}
+		out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
+	}
+	return out
+}
+
+// pluralVictimNouns are plural words for the bodies a list of victims names.
+var pluralVictimNouns = map[string]bool{"companies": true, "firms": true, "carriers": true, "providers": true,
+	"operators": true, "organizations": true, "organisations": true, "agencies": true, "institutions": true,
+	"hospitals": true, "banks": true, "universities": true, "businesses": true, "entities": true, "exchanges": true,
+	"ministries": true, "departments": true, "manufacturers": true, "contractors": true, "insurers": true}
+
+func startsUpper(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 
 // theftWords say something was taken; the name after a "from" that follows
 // one lost it: "stole 44.5 billion won from Upbit", "the theft of $1.5
@@ -727,6 +834,13 @@ func (a *analysis) orgs(v *sview) []orgName {
 				j++
 				continue
 			}
+			// "King's College Hospital": a possessive inside a name, not a
+			// country's ("Japan's Narita Airport").
+			if w.text == "'" && j > i && j+2 < len(toks) && toks[j+1].text == "s" && toks[j+2].isWord() && toks[j+2].isCap() &&
+				toks[j-1].End == w.Start && !a.actorNameAt(v, toks[j-1].Span) {
+				j += 2
+				continue
+			}
 			// "Organisation for the Prohibition of Chemical Weapons"
 			if (w.text == "of" || w.text == "for") && j+2 < len(toks) && toks[j+1].text == "the" && toks[j+2].isCap() && last >= 0 {
 				j += 2
@@ -848,6 +962,11 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
+// deskWords name a newsroom's desks and roles in bylines.
+var deskWords = map[string]bool{"Staff": true, "Reporter": true, "Reporters": true, "Desk": true, "Editor": true,
+	"Editors": true, "Newsroom": true, "Correspondent": true, "Correspondents": true, "Writer": true, "Writers": true,
+	"News": true, "Wire": true, "Agencies": true, "Agency": true, "Bureau": true}
+
 // kinWords name a person by kin: "the family of Yulia Skripal". The
 // dictionary finds them as list words.
 var kinWords = []string{"family of ", "wife of ", "husband of ", "son of ", "daughter of ", "widow of "}
@@ -882,7 +1001,7 @@ func (a *analysis) findPeople(v *sview) []personMention {
 	// Only sentences with a title, a reporting verb, or a list that may
 	// hold people are read.
 	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) &&
-		!a.namesList(v) && !a.kinCue(v) {
+		!a.namesList(v) && !a.kinCue(v) && !strings.HasPrefix(a.text[v.s.Start:v.s.End], "By ") {
 		return nil
 	}
 	if v.peopleDone {
@@ -906,7 +1025,7 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if !t.isWord() || !t.isCap() {
+		if !t.isWord() || !t.isCap() || t.text == "By" && t.Start == v.s.Start {
 			continue
 		}
 		// A run of capitalised words.
@@ -987,6 +1106,17 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 				out = append(out, personMention{names[0].Span, p})
 			}
 			continue
+		}
+		// A date after a name ends it: "Kevin Collier | July 15".
+		for len(names) > 2 && isMonthOrDay(names[len(names)-1].text) {
+			names = names[:len(names)-1]
+		}
+		// A byline: "By Kevin Collier | July 15, 2025", not "By Staff
+		// Reporter".
+		if names[0].Start == v.s.Start+3 && strings.HasPrefix(a.text[v.s.Start:], "By ") && !slices.ContainsFunc(names, func(n token) bool {
+			return teamWords[n.text] || deskWords[n.text]
+		}) {
+			hasTitle = true
 		}
 		if !hasTitle && !verb && (a.titleCase(v) || !a.listedWithPerson(v, names) && !a.personFrame(v, names)) {
 			continue
@@ -1172,6 +1302,7 @@ func (a *analysis) personFrame(v *sview, names []token) bool {
 			return true
 		}
 	}
+
 	after := a.text[e:min(v.s.End, e+80)]
 	if !strings.HasPrefix(after, ", ") {
 		return false
@@ -1281,10 +1412,12 @@ func (a *analysis) titleCase(v *sview) bool {
 	return words >= 4 && caps*10 >= words*7
 }
 
-// onlyCountry reports whether the entities over token t are countries only.
+// onlyCountry reports whether the entities over token t are countries only,
+// or software named by a plain word.
 func (a *analysis) onlyCountry(v *sview, t token) bool {
 	for _, m := range v.ents {
-		if m.Start <= t.Start && t.End <= m.End && m.kind != kCountry {
+		// A plain word that names some software ("Kevin") is a name too.
+		if m.Start <= t.Start && t.End <= m.End && m.kind != kCountry && !(m.kind == kSoftware && isPlainCapWord(t.text)) {
 			return false
 		}
 	}

@@ -39,9 +39,14 @@ var techPhrasesFile string
 func techPhrases() map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(techPhrasesFile, "\n") {
-		if p, id, ok := strings.Cut(line, "\t"); ok {
+		if p, id, ok := strings.Cut(line, "\t"); ok && !ambiguousMined[p] {
 			m[p] = id
 		}
 	}
 	return m
 }
+
+// ambiguousMined are mined phrases that mean another technique as often:
+// a ransomware gang's "decryption key" is what it sells, not how malware
+// decodes itself.
+var ambiguousMined = map[string]bool{"decryption key": true}
