@@ -273,11 +273,16 @@ func (a *analysis) familyMembers() {
 		caps  bool
 		users []*group
 	}
+	// Only the uses whose names can head a family, in a fixed order.
 	var keys []string
 	for k, u := range a.uses {
-		if u.kind == kSoftware {
+		if u.kind == kSoftware && slices.ContainsFunc(u.names, func(n string) bool { s, _ := familyStem(n); return s != "" }) ||
+			u.kind == kSoftware && u.ref >= textSoftwareBase {
 			keys = append(keys, k)
 		}
+	}
+	if len(keys) == 0 {
+		return
 	}
 	slices.Sort(keys)
 	var fams []family
