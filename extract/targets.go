@@ -340,46 +340,45 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 // dictionary knows as actors, places or software, and people, are left to
 // the other rules.
 func (a *analysis) includedVictims(v *sview, found []orgName) []orgName {
-	low := v.low(a)
-	seg := a.text[v.s.Start:v.s.End]
+	toks := v.tokens(a)
 	var out []orgName
 	var foundSpans []Span
-	for _, intro := range [...]string{"including ", "such as "} {
-		for off := 0; ; {
-			k := strings.Index(low[off:], intro)
-			if k < 0 {
-				break
+	for i, t := range toks {
+		// The tokens say where a list may start: cheaper than searching.
+		end := 0
+		switch {
+		case t.text == "including":
+			end = t.End
+		case t.text == "such" && i+1 < len(toks) && toks[i+1].text == "as":
+			end = toks[i+1].End
+		default:
+			continue
+		}
+		// The nearest plural word before the list is what it lists:
+		// "companies last year, including", not "organisations, and
+		// ransomware families such as".
+		before := a.lowerOf(Span{max(v.s.Start, t.Start-60), t.Start})
+		if c := strings.LastIndexAny(before, ";:."); c >= 0 {
+			before = before[c+1:]
+		}
+		if !pluralVictimNouns[nearestPlural(before)] {
+			continue
+		}
+		seg := a.text[v.s.Start:v.s.End]
+		for _, nm := range readNames(seg, end-v.s.Start+1) {
+			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
+			// "AT&T": a name goes on past an ampersand.
+			if e := nm.End; e+1 < len(seg) && seg[e] == '&' && seg[e+1] >= 'A' && seg[e+1] <= 'Z' {
+				sp.End = v.s.Start + swar.AlnumEnd(seg, e+1)
 			}
-			at := off + k
-			off = at + len(intro)
-			if at > 0 && isWordByte(low[at-1]) {
+			name := a.text[sp.Start:sp.End]
+			if foundSpans == nil {
+				foundSpans = spansOf(found)
+			}
+			if !startsUpper(name) || overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) || a.people[strings.ToLower(name)] != nil || isStopCap(name) {
 				continue
 			}
-			before := low[max(0, at-60):at]
-			if c := strings.LastIndexAny(before, ";:."); c >= 0 {
-				before = before[c+1:]
-			}
-			// The nearest plural word before the list is what it lists:
-			// "companies last year, including", not "organisations, and
-			// ransomware families such as".
-			if !pluralVictimNouns[nearestPlural(before)] {
-				continue
-			}
-			for _, nm := range readNames(seg, off) {
-				sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-				// "AT&T": a name goes on past an ampersand.
-				if e := sp.End - v.s.Start; e+1 < len(seg) && seg[e] == '&' && seg[e+1] >= 'A' && seg[e+1] <= 'Z' {
-					sp.End = v.s.Start + swar.AlnumEnd(seg, e+1)
-				}
-				name := a.text[sp.Start:sp.End]
-				if foundSpans == nil {
-					foundSpans = spansOf(found)
-				}
-				if !startsUpper(name) || overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) || a.people[strings.ToLower(name)] != nil || isStopCap(name) {
-					continue
-				}
-				out = append(out, orgName{Span: sp, name: name})
-			}
+			out = append(out, orgName{Span: sp, name: name})
 		}
 	}
 	return out
@@ -402,15 +401,16 @@ func nearestPlural(s string) string {
 func (a *analysis) hitAppositive(v *sview, found []orgName) []orgName {
 	toks := v.tokens(a)
 	var out []orgName
-	for i := 0; i+3 < len(toks); i++ {
-		if !toks[i].isWord() || !toks[i].isCap() || i > 0 && toks[i-1].isWord() && toks[i-1].isCap() {
+	// From each ", a" or ", an" back over the name before it.
+	for j := 1; j+2 < len(toks); j++ {
+		if toks[j].text != "," || toks[j+1].text != "a" && toks[j+1].text != "an" {
 			continue
 		}
-		j := i
-		for j < len(toks) && j-i < 3 && toks[j].isWord() && toks[j].isCap() && !isStopCap(toks[j].text) {
-			j++
+		i := j
+		for i > 0 && j-i < 3 && toks[i-1].isWord() && toks[i-1].isCap() && !isStopCap(toks[i-1].text) {
+			i--
 		}
-		if j == i || j+2 >= len(toks) || toks[j].text != "," || toks[j+1].text != "a" && toks[j+1].text != "an" {
+		if i == j || i > 0 && toks[i-1].isWord() && toks[i-1].isCap() {
 			continue
 		}
 		company := false
