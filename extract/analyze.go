@@ -132,6 +132,7 @@ type analysis struct {
 	acronymNames   map[string]string  // acronym → the name the text defines it for, made on first use
 	named          map[string]bool    // the countries the text names, made on first use
 	andPairs       map[[2]string]bool // group names the text joins by "and", made on first use
+	andNames       map[string]bool    // the names in andPairs
 	home           *country           // the country of the text's dateline, once homeCountry has looked
 	lastTargetSent int                // the last sentence with a targeting cue
 	homeDone       bool
@@ -1068,6 +1069,9 @@ func (a *analysis) groupFromKB(idx []int, surface string) *group {
 // idx when that would leave none.
 func (a *analysis) dropCoordinated(idx []int, surface string) []int {
 	low := strings.ToLower(surface)
+	if a.joinAnd(); !a.andNames[low] {
+		return idx // the text joins this name to no other
+	}
 	var out []int
 	for _, i := range idx {
 		g := &a.x.facts.Groups[i]
@@ -1094,8 +1098,16 @@ func (a *analysis) dropCoordinated(idx []int, surface string) []int {
 // aliases, so they do not count. The pairs come from the group names the
 // dictionary found, once per text.
 func (a *analysis) coordinated(x, y string) bool {
+	a.joinAnd()
+	return a.andPairs[[2]string{x, y}]
+}
+
+// joinAnd reads, once per text, the pairs of group names the text joins by
+// "and" outside a list of aliases (see coordinated).
+func (a *analysis) joinAnd() {
 	if a.andPairs == nil {
 		a.andPairs = map[[2]string]bool{}
+		a.andNames = map[string]bool{}
 		var prev *mention
 		for i := range a.ents {
 			m := &a.ents[i]
@@ -1111,12 +1123,12 @@ func (a *analysis) coordinated(x, y string) bool {
 					p, q := a.lowerOf(prev.Span), a.lowerOf(m.Span)
 					a.andPairs[[2]string{p, q}] = true
 					a.andPairs[[2]string{q, p}] = true
+					a.andNames[p], a.andNames[q] = true, true
 				}
 			}
 			prev = m
 		}
 	}
-	return a.andPairs[[2]string{x, y}]
 }
 
 // aliasListCues are words that open a list of a group's other names.

@@ -144,7 +144,7 @@ func (a *analysis) assemble(doc *aptgraph.Document, opt Options) *Result {
 		if g.kbIndex >= 0 {
 			kg := &a.x.facts.Groups[g.kbIndex]
 			for _, al := range kg.Aliases {
-				if o := taken[strings.ToLower(al.Name)]; o == nil || o == g {
+				if o, _ := getFold(taken, al.Name); o == nil || o == g {
 					aliases = append(aliases, al.Name)
 				}
 			}

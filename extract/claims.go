@@ -2484,4 +2484,6 @@ func pluralBodyRef(low string) bool {
 
 // asciiSpace reports whether c is an ASCII white-space byte, as
 // strings.Fields splits on.
-func asciiSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}

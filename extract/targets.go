@@ -1746,8 +1746,7 @@ func (a *analysis) govHit(v *sview, sp Span) bool {
 		return false
 	}
 	// "deployed its backdoor to networks of the Afghan government"
-	if _, w := cutLastField(strings.TrimSuffix(strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the "), " of ")); holdingWords[w] &&
-		strings.HasSuffix(strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the "), " of ") {
+	if b, ok := strings.CutSuffix(strings.TrimSuffix(a.lowerOf(Span{max(v.s.Start, sp.Start-30), sp.Start}), "the "), " of "); ok && holdingWords[lastField(b)] {
 		return true
 	}
 	if a.harmedBefore(v, sp) {
