@@ -975,8 +975,7 @@ func startsWithMonth(s string) bool {
 	if len(w) < 3 {
 		return false
 	}
-	for _, mo := range [...]string{"January", "February", "March", "April", "May", "June", "July", "August",
-		"September", "October", "November", "December"} {
+	for _, mo := range monthNames {
 		if strings.HasPrefix(mo, w) || strings.EqualFold(mo, w) {
 			return true
 		}

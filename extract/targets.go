@@ -375,7 +375,7 @@ func (a *analysis) includedVictims(v *sview, found []orgName) []orgName {
 			if foundSpans == nil {
 				foundSpans = spansOf(found)
 			}
-			if !startsUpper(name) || overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) || a.people[strings.ToLower(name)] != nil || isStopCap(name) {
+			if name == "" || !isUpperASCII(name[0]) || overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) || a.people[strings.ToLower(name)] != nil || isStopCap(name) {
 				continue
 			}
 			out = append(out, orgName{Span: sp, name: name})
@@ -401,6 +401,7 @@ func nearestPlural(s string) string {
 func (a *analysis) hitAppositive(v *sview, found []orgName) []orgName {
 	toks := v.tokens(a)
 	var out []orgName
+	var foundSpans []Span
 	// From each ", a" or ", an" back over the name before it.
 	for j := 1; j+2 < len(toks); j++ {
 		if toks[j].text != "," || toks[j+1].text != "a" && toks[j+1].text != "an" {
@@ -421,7 +422,13 @@ func (a *analysis) hitAppositive(v *sview, found []orgName) []orgName {
 			}
 		}
 		sp := Span{toks[i].Start, toks[j-1].End}
-		if !company || !a.cueRightBefore(v, sp, kTarget) || a.actorNameAt(v, sp) || overlapsAny(spansOf(found), sp) {
+		if !company || !a.cueRightBefore(v, sp, kTarget) || a.actorNameAt(v, sp) {
+			continue
+		}
+		if foundSpans == nil {
+			foundSpans = spansOf(found)
+		}
+		if overlapsAny(foundSpans, sp) {
 			continue
 		}
 		out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
@@ -434,8 +441,6 @@ var pluralVictimNouns = map[string]bool{"companies": true, "firms": true, "carri
 	"operators": true, "organizations": true, "organisations": true, "agencies": true, "institutions": true,
 	"hospitals": true, "banks": true, "universities": true, "businesses": true, "entities": true, "exchanges": true,
 	"ministries": true, "departments": true, "manufacturers": true, "contractors": true, "insurers": true}
-
-func startsUpper(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
 
 // theftWords say something was taken; the name after a "from" that follows
 // one lost it: "stole 44.5 billion won from Upbit", "the theft of $1.5
@@ -1243,13 +1248,16 @@ var titleWords = func() map[string]bool {
 
 func isTitleWord(s string) bool { return titleWords[s] }
 
+// monthNames are the months, in order.
+var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December"}
+
 func isMonthOrDay(s string) bool {
 	switch s {
-	case "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-		"November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
+	case "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
 		return true
 	}
-	return false
+	return slices.Contains(monthNames[:], s)
 }
 
 func firstRune(s string) rune {
