@@ -125,6 +125,7 @@ type analysis struct {
 	focusSet       []*group        // the groups of the last sentence that named any
 	unattributed   *group          // the activity of a report that names no group
 	pending        *pendingClaim   // a claim about a group the next sentence names
+	lateOrigin     lateOrigin      // a nationality given to a group the next sentence names
 	unnamed        []*pendingClaim // held claims never completed
 	vendor         string          // the vendor the text names most, the publisher of last resort
 	issuerRef      int32           // the body that issues a press release, once issuer has looked
@@ -580,20 +581,21 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	text := a.text
 	var groups []*group
 	var groupSpans []Span
+	var spanOwners []*group // the group of each of groupSpans
 	addGroup := func(g *group, sp Span) {
 		if g == nil {
 			return
 		}
 		v.groupSpans = append(v.groupSpans, sp)
 		g.ev = appendEv(g.ev, v.s.Span)
+		groupSpans = append(groupSpans, sp)
+		spanOwners = append(spanOwners, g)
 		for _, x := range groups {
 			if x == g {
-				groupSpans = append(groupSpans, sp)
 				return
 			}
 		}
 		groups = append(groups, g)
-		groupSpans = append(groupSpans, sp)
 	}
 
 	v.ents = a.dropEmbeddedNames(v)
@@ -743,11 +745,123 @@ func (a *analysis) sentence(v *sview, strong map[int32]bool) {
 	a.readUses(v, groups)
 	a.readTargets(v, groups)
 	a.readCountries(v)
+	a.nationalityApposition(v, spanOwners, groupSpans)
 
 	if len(groups) > 0 && !coref {
 		a.focus = groups[len(groups)-1]
 		a.focusSet = append(a.focusSet[:0], groups...)
 	}
+}
+
+// nationalityApposition reads a nationality that an apposition gives a
+// named group: "Diamond Sleet, another North Korean group", "APT99, a
+// suspected Chinese espionage actor". The wording states the group's
+// country, though it names no sponsor and makes no claim of state backing.
+func (a *analysis) nationalityApposition(v *sview, owners []*group, spans []Span) {
+	if !a.hasCue(v, kGroupHead) {
+		return
+	}
+	if len(owners) == 0 {
+		a.unnamedNationality(v)
+		return
+	}
+	// "A North Korean hacking group has ... The group, which Microsoft
+	// tracks as Moonstone Sleet, ...": the sentence after names the group.
+	if lo := a.lateOrigin; lo.iso != "" && lo.sent == v.i-1 && opensOnGroupRef(a.text[v.s.Start:v.s.End]) {
+		a.giveOrigin(owners[0], lo.iso, v.s.Span)
+	}
+	for _, m := range v.ents {
+		if m.kind != kCountry {
+			continue
+		}
+		g := groupBefore(a.text, owners, spans, m.Start)
+		if g == nil || !a.headSoonAfter(v, m.End) {
+			continue
+		}
+		a.giveOrigin(g, a.x.dict.countries[m.ref].ISO2, v.s.Span)
+	}
+}
+
+// lateOrigin is a nationality a sentence gave a group it did not name.
+type lateOrigin struct {
+	iso  string
+	sent int // the sentence's index
+}
+
+// unnamedNationality notes the nationality a sentence that names no group
+// gives "a North Korean hacking group", for the next sentence to name.
+func (a *analysis) unnamedNationality(v *sview) {
+	for _, m := range v.ents {
+		if m.kind != kCountry || !a.headSoonAfter(v, m.End) {
+			continue
+		}
+		before := strings.ToLower(a.text[max(v.s.Start, m.Start-12):m.Start])
+		if strings.HasSuffix(before, "a ") || strings.HasSuffix(before, "an ") || strings.HasSuffix(before, "a suspected ") {
+			a.lateOrigin = lateOrigin{a.x.dict.countries[m.ref].ISO2, v.i}
+			return
+		}
+	}
+}
+
+// opensOnGroupRef reports whether a sentence opens by pointing back to a
+// group: "The group, which ...", "The hackers, whom ...".
+func opensOnGroupRef(seg string) bool {
+	for _, p := range [...]string{"The group", "The hackers", "The actor", "The threat actor", "The hacking group", "The gang"} {
+		if rest, ok := strings.CutPrefix(seg, p); ok && (strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, " ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// giveOrigin states that group g comes from country iso, unless the
+// reference data gives g another country: that is a misreading.
+func (a *analysis) giveOrigin(g *group, iso string, ev Span) {
+	if g.kbIndex >= 0 {
+		if cc := a.x.facts.Groups[g.kbIndex].Country; cc != "" && cc != iso {
+			return
+		}
+	}
+	g.origins[iso] = appendEv(g.origins[iso], ev)
+}
+
+// appositionOpeners come between a group's name and the nationality its
+// apposition gives it.
+var appositionOpeners = []string{", a ", ", an ", ", another ", ", a suspected ", ", an alleged ", ", another suspected "}
+
+// groupBefore returns the group whose name ends right before an apposition
+// opener that ends at at, or nil.
+func groupBefore(text string, owners []*group, spans []Span, at int) *group {
+	for i, sp := range spans {
+		if sp.End >= at || at-sp.End > len(", another suspected ") {
+			continue
+		}
+		if slices.Contains(appositionOpeners, strings.ToLower(text[sp.End:at])) {
+			return owners[i]
+		}
+	}
+	return nil
+}
+
+// headSoonAfter reports whether a noun for a group follows at, after at most
+// three lower-case words ("North Korean state-backed hacking group").
+func (a *analysis) headSoonAfter(v *sview, at int) bool {
+	for _, c := range v.cues {
+		if c.kind != kGroupHead || c.Start < at {
+			continue
+		}
+		gap := a.text[at:c.Start]
+		if len(gap) > 40 {
+			return false
+		}
+		for _, w := range strings.Fields(gap) {
+			if !isLowerCase(w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // akaOf returns the group, among the candidates idx of the introduced name
@@ -1413,15 +1527,32 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	for _, m := range v.ents {
 		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {
 			l := v.low(a)
-			if strings.Contains(l, "attachment") {
+			next := a.mailSentenceAfter(v)
+			if strings.Contains(l, "attachment") || strings.Contains(next, "attachment") || strings.Contains(next, " document") {
 				a.addUseID(v, groups, "T1566.001", m)
 			}
-			if strings.Contains(l, " link") || strings.Contains(l, " url") {
+			if strings.Contains(l, " link") || strings.Contains(l, " url") || strings.Contains(next, " link") {
 				a.addUseID(v, groups, "T1566.002", m)
 			}
 			break
 		}
 	}
+}
+
+// mailSentenceAfter returns, in lower case, the sentence after v when it
+// goes on about the messages ("The e-mails carried RTF documents"), or "".
+func (a *analysis) mailSentenceAfter(v *sview) string {
+	if v.i+1 >= len(a.sents) {
+		return ""
+	}
+	s := a.sents[v.i+1].Span
+	l := a.lowerOf(s)
+	for _, p := range [...]string{"the e-mails ", "the emails ", "these e-mails ", "these emails ", "the messages ", "the phishing e-mails ", "the phishing emails "} {
+		if strings.HasPrefix(strings.TrimLeft(l, "- "), p) {
+			return l
+		}
+	}
+	return ""
 }
 
 // softwareIntroList introduce the names of new malware after a malware word
@@ -1526,6 +1657,10 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			continue
 		}
 		noun := toks[n].text
+		// "the Ragnatela RAT": the acronym is the word in capitals.
+		if noun == "RAT" || noun == "RATs" {
+			noun = strings.ToLower(noun)
+		}
 		if !malwareWordSet[noun] {
 			continue
 		}
@@ -1535,6 +1670,11 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 		if sp, ok := appositiveSoftware(toks, n); ok && !a.knownName(v, sp) {
 			a.useNewSoftware(v, groups, a.text[sp.Start:sp.End], sp, toolWords[noun])
 			continue
+		}
+		// "a malicious loader, YouieLoad, that ...": a code name set after
+		// the noun in apposition.
+		if sp, ok := softwareAfterComma(toks, n); ok && !a.knownName(v, sp) {
+			a.useNewSoftware(v, groups, a.text[sp.Start:sp.End], sp, toolWords[noun])
 		}
 		// Back over up to three lower-case modifiers ("remote
 		// administration"), then over the names and their "and" or commas.
@@ -1577,6 +1717,28 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			a.useNewSoftware(v, groups, name, t.Span, toolWords[noun])
 		}
 	}
+}
+
+// softwareAfterComma returns the code name set off by commas right after the
+// malware word at n, when an article opens the noun phrase: "a malicious
+// loader, YouieLoad, through". Only a distinctive name counts: after "a
+// backdoor, Windows ..." the next words start a new clause.
+func softwareAfterComma(toks []token, n int) (Span, bool) {
+	if n+3 >= len(toks) || toks[n+1].text != "," {
+		return Span{}, false
+	}
+	t, after := toks[n+2], toks[n+3].text
+	if !t.isWord() || !distinctiveName(t.text) || t.isAllCaps() && len(t.text) < 4 || after != "," && after != "." {
+		return Span{}, false
+	}
+	k := n - 1
+	for m := 0; m < 2 && k >= 0 && toks[k].isWord() && isLowerCase(toks[k].text) && toks[k].text != "a" && toks[k].text != "an"; m++ {
+		k--
+	}
+	if k < 0 || toks[k].text != "a" && toks[k].text != "an" {
+		return Span{}, false
+	}
+	return t.Span, true
 }
 
 // twoWordName reports whether t and u are two capitalised words that can
@@ -1644,7 +1806,7 @@ var toolWords = map[string]bool{"tool": true, "tools": true, "utility": true, "f
 var familyWords = map[string]bool{"backdoor": true, "backdoors": true, "wiper": true, "wipers": true,
 	"implant": true, "implants": true, "loader": true, "loaders": true, "rootkit": true, "dropper": true,
 	"droppers": true, "downloader": true, "stealer": true, "stealers": true, "trojan": true, "trojans": true,
-	"ransomware": true}
+	"ransomware": true, "rat": true, "rats": true}
 
 // notFamilyNames are capitalised words that stand before a word for malware
 // without naming it: platforms, languages and kinds.

@@ -28,7 +28,7 @@ var techniqueCues = map[string]string{
 	"supply chain attack": "T1195", "supply-chain attack": "T1195", "supply chain compromise": "T1195",
 	"supply chain attacks": "T1195", "supply-chain attacks": "T1195",
 	"cryptojacking": "T1496", "cryptomining": "T1496", "cryptocurrency mining": "T1496",
-	"deployed ransomware": "T1486", "deploy ransomware": "T1486", "deploying ransomware": "T1486",
+	"deployed ransomware": "T1486", "deploy ransomware": "T1486", "deploying ransomware": "T1486", "ransomware strain": "T1486", "delivering ransomware": "T1486", "delivered ransomware": "T1486",
 	"software supply chain": "T1195.002", "compromised software update": "T1195.002", "trojanized update": "T1195.002",
 	"keylogger": "T1056.001", "keylogging": "T1056.001", "keystrokes": "T1056.001", "keystroke logging": "T1056.001",
 	"screenshot": "T1113", "screenshots": "T1113", "screen capture": "T1113", "captures the screen": "T1113",
@@ -163,4 +163,7 @@ var techniqueCues = map[string]string{
 	"cloud accounts": "T1078.004", "valid credentials": "T1078", "command line": "T1059", "command-line": "T1059",
 	"archive file": "T1560", "archive files": "T1560", "proxies its traffic": "T1090", "proxied": "T1090",
 	"proxy traffic": "T1090", "internet-facing": "T1190", "exploiting cve": "T1190", "exploited cve": "T1190", "azure ad": "T1078.004", "entra id": "T1078.004",
+	"dead drop": "T1102.001", "dead drops": "T1102.001", "over icmp": "T1095", "through icmp": "T1095", "via icmp": "T1095",
+	"icmp tunnel": "T1095", "icmp tunneling": "T1095", "exposed servers": "T1190", "internet-exposed": "T1190",
+	"exposed microsoft exchange servers": "T1190", "exposed exchange servers": "T1190", "unpatched servers": "T1190",
 }

@@ -285,12 +285,86 @@ func TestFrames(t *testing.T) {
 		{"agencies from a country speak for it; they are not hit",
 			"The advisory, co-signed by agencies from Canada and New Zealand, says APT33 targeted Saudi Arabia.", "location", "",
 			[]string{"Saudi Arabia"}},
+		{"a code name before RAT in capitals",
+			"Report\n\nAPT99 used the Ragnatela RAT against universities.", "malware", "",
+			[]string{"Ragnatela"}},
+		{"a code name set off by commas after a malware word",
+			"Report\n\nAPT99 sent targets a malicious loader, YouieLoad, through LinkedIn.", "malware", "",
+			[]string{"YouieLoad"}},
+		{"no code name from a word set off after a malware word",
+			"Report\n\nAPT99 deployed a backdoor, AES, on the servers.", "malware", "",
+			nil},
+		{"a news agency's credit line names people",
+			"Hackers hit a bank in Chile, officials said.\n\n(Reporting by Chen Wei; Editing by Ana Ruiz)", "identity", "individual",
+			[]string{"Ana Ruiz", "Chen Wei"}},
+		{"logged keystrokes are keylogging",
+			"Report\n\nThe implant logs keystrokes and steals files.", "attack-pattern", "",
+			[]string{"Keylogging"}},
+		{"traffic tunnelled through ICMP",
+			"Report\n\nThe malware tunnels its traffic through ICMP.", "attack-pattern", "",
+			[]string{"Non-Application Layer Protocol"}},
+		{"a dead drop on a public site",
+			"Report\n\nThe backdoor reads commands from a dead drop on a public forum.", "attack-pattern", "",
+			[]string{"Dead Drop Resolver"}},
+		{"entry through exposed servers",
+			"Report\n\nThe hackers broke in through exposed Microsoft Exchange servers.", "attack-pattern", "",
+			[]string{"Exploit Public-Facing Application"}},
+		{"the sentence after phishing tells what the e-mails carried",
+			"Report\n\nAPT99 sent spear-phishing e-mails to scientists. The e-mails carried RTF documents.", "attack-pattern", "",
+			[]string{"Phishing", "Spearphishing Attachment"}},
+		{"a ransomware strain delivered",
+			"Report\n\nThe group delivered a custom ransomware strain to a defence company.", "attack-pattern", "",
+			[]string{"Data Encrypted for Impact"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := namesOf(t, tt.text, tt.typ, tt.class)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("%s names (-want +got):\n%s", tt.typ, diff)
+			}
+		})
+	}
+}
+
+// TestOrigins checks the countries texts give groups without a claim of
+// sponsorship: group|country for each originates-from relationship.
+func TestOrigins(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"a nationality in apposition",
+			"Moonstone Sleet shared malware with Diamond Sleet, another North Korean group, Microsoft said.",
+			[]string{"Lazarus Group|North Korea"}},
+		{"a nationality the next sentence gives a name",
+			"A North Korean hacking group has been building fake companies, Microsoft said. The group, which Microsoft tracks as Moonstone Sleet, uses a tank game.",
+			[]string{"Moonstone Sleet|North Korea"}},
+		{"a nationality of the victims is not the group's",
+			"APT99, a group that targets Chinese firms, hacked the ministry.",
+			nil},
+		{"the reference data's country wins over a misreading",
+			"APT28, a Chinese espionage group, hacked the ministry.",
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Default().Extract(&aptgraph.Document{Text: tt.text}, Options{Now: fixedNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := map[string]string{}
+			for _, o := range res.Bundle.Objects {
+				names[o.ID] = o.Name
+			}
+			var got []string
+			for _, o := range res.Bundle.Objects {
+				if o.Type == "relationship" && o.RelationshipType == "originates-from" {
+					got = append(got, names[o.SourceRef]+"|"+names[o.TargetRef])
+				}
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("origins (-want +got):\n%s", diff)
 			}
 		})
 	}

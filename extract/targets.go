@@ -967,6 +967,25 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
+// creditLine reports whether a sentence is a news agency's credit line:
+// "(Reporting by Chen Wei; Editing by Ana Ruiz)", "Additional reporting by".
+func creditLine(seg string) bool {
+	seg = strings.TrimPrefix(seg, "(")
+	return strings.HasPrefix(seg, "Reporting by ") || strings.HasPrefix(seg, "Additional reporting by ") ||
+		strings.HasPrefix(seg, "Writing by ") || strings.HasPrefix(seg, "Editing by ")
+}
+
+// creditBefore reports whether before, the text up to a name, ends with the
+// words of a news agency's credit line.
+func creditBefore(before string) bool {
+	for _, c := range [...]string{"Reporting by ", "reporting by ", "Editing by ", "Writing by ", "Edited by ", "Written by "} {
+		if strings.HasSuffix(before, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // deskWords name a newsroom's desks and roles in bylines.
 var deskWords = map[string]bool{"Staff": true, "Reporter": true, "Reporters": true, "Desk": true, "Editor": true,
 	"Editors": true, "Newsroom": true, "Correspondent": true, "Correspondents": true, "Writer": true, "Writers": true,
@@ -1006,7 +1025,7 @@ func (a *analysis) findPeople(v *sview) []personMention {
 	// Only sentences with a title, a reporting verb, or a list that may
 	// hold people are read.
 	if !a.hasCue(v, kTitle) && !a.hasCue(v, kReporting) && !(len(a.people) > 0 && strings.Contains(a.text[v.s.Start:v.s.End], ", ")) &&
-		!a.namesList(v) && !a.kinCue(v) && !strings.HasPrefix(a.text[v.s.Start:v.s.End], "By ") {
+		!a.namesList(v) && !a.kinCue(v) && !strings.HasPrefix(a.text[v.s.Start:v.s.End], "By ") && !creditLine(a.text[v.s.Start:v.s.End]) {
 		return nil
 	}
 	if v.peopleDone {
@@ -1119,6 +1138,13 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		// A byline: "By Kevin Collier | July 15, 2025", not "By Staff
 		// Reporter".
 		if names[0].Start == v.s.Start+3 && strings.HasPrefix(a.text[v.s.Start:], "By ") && !slices.ContainsFunc(names, func(n token) bool {
+			return teamWords[n.text] || deskWords[n.text]
+		}) {
+			hasTitle = true
+		}
+		// A news agency's credit line: "(Reporting by Chen Wei; Editing by
+		// Ana Ruiz)".
+		if creditBefore(a.text[max(v.s.Start, names[0].Start-24):names[0].Start]) && !slices.ContainsFunc(names, func(n token) bool {
 			return teamWords[n.text] || deskWords[n.text]
 		}) {
 			hasTitle = true

@@ -48,5 +48,7 @@ func techPhrases() map[string]string {
 
 // ambiguousMined are mined phrases that mean another technique as often:
 // a ransomware gang's "decryption key" is what it sells, not how malware
-// decodes itself.
-var ambiguousMined = map[string]bool{"decryption key": true}
+// decodes itself. Others name a sub-technique that the labelled sentences
+// file under its parent: logged keystrokes are keylogging, which the
+// curated cue "keystrokes" finds once the mined phrase is out of its way.
+var ambiguousMined = map[string]bool{"decryption key": true, "log keystrokes": true, "logs keystrokes": true}
