@@ -971,8 +971,21 @@ type personMention struct {
 // "(Reporting by Chen Wei; Editing by Ana Ruiz)", "Additional reporting by".
 func creditLine(seg string) bool {
 	seg = strings.TrimPrefix(seg, "(")
-	return strings.HasPrefix(seg, "Reporting by ") || strings.HasPrefix(seg, "Additional reporting by ") ||
-		strings.HasPrefix(seg, "Writing by ") || strings.HasPrefix(seg, "Editing by ")
+	if seg == "" {
+		return false
+	}
+	// Most sentences fail on their first letter.
+	switch seg[0] {
+	case 'R':
+		return strings.HasPrefix(seg, "Reporting by ")
+	case 'A':
+		return strings.HasPrefix(seg, "Additional reporting by ")
+	case 'W':
+		return strings.HasPrefix(seg, "Writing by ")
+	case 'E':
+		return strings.HasPrefix(seg, "Editing by ")
+	}
+	return false
 }
 
 // creditBefore reports whether before, the text up to a name, ends with the
