@@ -130,6 +130,7 @@ type analysis struct {
 	vendor         string          // the vendor the text names most, the publisher of last resort
 	issuerRef      int32           // the body that issues a press release, once issuer has looked
 	issuerDone     bool
+	coIssuers      []int32 // the bodies a text says release it, when it names several
 	acronymNames   map[string]string  // acronym → the name the text defines it for, made on first use
 	named          map[string]bool    // the countries the text names, made on first use
 	andPairs       map[[2]string]bool // group names the text joins by "and", made on first use
@@ -398,6 +399,10 @@ func (a *analysis) dropHeadlineEchoes() {
 	}
 	head := a.sents[0].Span
 	pub := a.publisher()
+	// Bodies that release a text together each make its headline's claim.
+	if len(a.publishers()) > 1 {
+		return
+	}
 	kept := a.claimList[:0]
 	for _, c := range a.claimList {
 		if c.by == pub && allWithin(c.ev, head) && a.claimedElsewhere(c) {
@@ -1509,7 +1514,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	// Phrases that describe a technique (range reads v.ents once, so what
 	// addUse appends is not visited).
 	for _, m := range v.ents {
-		if m.kind == kTechCue {
+		if m.kind == kTechCue && !a.webInjection(v, m) {
 			a.addUse(v, groups, kTechnique, int(m.ref), m)
 		}
 	}
@@ -1528,7 +1533,10 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {
 			l := v.low(a)
 			next := a.mailSentenceAfter(v)
-			if strings.Contains(l, "attachment") || strings.Contains(next, "attachment") || strings.Contains(next, " document") {
+			// "phishing e-mails with macro-enabled Excel documents" carry
+			// them; "e-mails with links to documents" do not.
+			attached := strings.Contains(l, " document") && !strings.Contains(l, " link")
+			if strings.Contains(l, "attachment") || attached || strings.Contains(next, "attachment") || strings.Contains(next, " document") {
 				a.addUseID(v, groups, "T1566.001", m)
 			}
 			if strings.Contains(l, " link") || strings.Contains(l, " url") || strings.Contains(next, " link") {
@@ -1537,6 +1545,18 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			break
 		}
 	}
+}
+
+// webInjection reports whether a word of injecting puts code into web
+// pages ("JavaScript injected into the websites of the targets"): that is a
+// watering hole, not process injection.
+func (a *analysis) webInjection(v *sview, m mention) bool {
+	if !strings.HasPrefix(a.lowerOf(m.Span), "inject") {
+		return false
+	}
+	after := a.lowerOf(Span{m.End, min(v.s.End, m.End+40)})
+	return strings.Contains(after, "website") || strings.Contains(after, "web page") || strings.Contains(after, "webpage") ||
+		strings.Contains(after, " site")
 }
 
 // mailSentenceAfter returns, in lower case, the sentence after v when it
@@ -1559,7 +1579,7 @@ func (a *analysis) mailSentenceAfter(v *sview) string {
 // ("a backdoor we call ..."), as written: in lower case.
 var (
 	softwareIntroList = []string{"we call ", "we named ", "we have named ", "we dubbed ", "dubbed ", "called ", "named ", "known as ",
-		"including ", "such as ", "families: ", "tools: ", "we track as ", "tracked as ", "it calls ", "they call ",
+		"including ", "such as ", "families: ", "tools: ", "we track as ", "tracked as ", "tracks as ", "it calls ", "they call ",
 		"it has named ", "it has dubbed "}
 	softwareIntros = newPhrases(true, softwareIntroList...)
 )
@@ -1584,10 +1604,14 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 		if !mentionsMalwareWord(before) {
 			continue
 		}
+		// A verb that names ("tracks as", "dubbed") makes a plain word a
+		// name; a list ("including", "such as") needs a distinctive one.
+		naming := namingIntro(softwareIntroList[h.phrase])
 		for _, nm := range readNames(a.text[v.s.Start:v.s.End], off) {
 			name := a.text[v.s.Start+nm.Start : v.s.Start+nm.End]
 			sp := Span{v.s.Start + nm.Start, v.s.Start + nm.End}
-			if !distinctiveName(name) && !capitalisedWords(name) || a.knownName(v, sp) {
+			plain := naming && isPlainCapWord(name) && !isStopCap(name) && !notFamilyNames[name]
+			if !distinctiveName(name) && !capitalisedWords(name) && !plain || a.knownName(v, sp) {
 				continue
 			}
 			a.addUse(v, groups, kSoftware, a.textSoftwareRef(name), mention{Span: sp, name: name})
@@ -1595,6 +1619,12 @@ func (a *analysis) newSoftware(v *sview, groups []*group) {
 	}
 	a.softwareBeforeNoun(v, groups)
 	a.softwareAfterNoun(v, groups)
+}
+
+// namingIntro reports whether a software introducer names what follows
+// rather than lists it.
+func namingIntro(p string) bool {
+	return strings.Contains(p, "track") || strings.Contains(p, "call") || strings.Contains(p, "dub") || strings.Contains(p, "name")
 }
 
 // afterNounList are plural words for malware after which a text lists

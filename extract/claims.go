@@ -374,7 +374,7 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 		by = a.lastClaimant
 	}
 	if len(by) == 0 {
-		by = []*party{a.publisher()}
+		by = a.publishers()
 	}
 	conf, phrase := a.confidence(v)
 	hedges := a.hedges(v)
@@ -399,8 +399,9 @@ func (a *analysis) readClaimsClause(v *sview, groups []*group, groupSpans []Span
 		if sp.country != "" {
 			p.g.origins[sp.country] = appendEv(p.g.origins[sp.country], v.s.Span)
 		}
+		pconf, pphrase := a.confidenceFor(v, p.s.Span, cands, conf, phrase)
 		for _, c := range by {
-			a.addClaim(c, p.g, sp, conf, phrase, hedges, v.s.Span)
+			a.addClaim(c, p.g, sp, pconf, pphrase, hedges, v.s.Span)
 		}
 		for _, c := range concur {
 			a.addClaim(c, p.g, sp, -1, "", hedges, v.s.Span)
@@ -691,6 +692,41 @@ func (a *analysis) confidence(v *sview) (int, string) {
 	return best, phrase
 }
 
+// confidenceFor returns the confidence of the claim on the sponsor at s. A
+// sentence with several estimative phrases gives each sponsor the phrase
+// nearest before it with no other sponsor between: "with high confidence
+// that APT44 is sponsored by the GRU, and is likely operated by Unit 74455".
+// Otherwise every claim of the sentence has the sentence's (conf, phrase).
+func (a *analysis) confidenceFor(v *sview, s Span, cands []sponsorCand, conf int, phrase string) (int, string) {
+	var ests []mention
+	for _, c := range v.cues {
+		if c.kind == kEstimative {
+			ests = append(ests, c)
+		}
+	}
+	if len(ests) < 2 {
+		return conf, phrase
+	}
+	best := -1
+	for i, e := range ests {
+		if e.End > s.Start {
+			break
+		}
+		// "likely" inside "highly likely" is not a phrase of its own.
+		if slices.ContainsFunc(ests, func(o mention) bool { return o != e && o.Start <= e.Start && e.End <= o.End }) {
+			continue
+		}
+		if !slices.ContainsFunc(cands, func(c sponsorCand) bool { return c.Start >= e.End && c.End <= s.Start }) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return conf, phrase
+	}
+	e := ests[best]
+	return estimative[e.ref].Confidence, a.text[e.Start:e.End]
+}
+
 func (a *analysis) hedges(v *sview) []string {
 	var out []string
 	for _, c := range v.cues {
@@ -724,18 +760,62 @@ func (a *analysis) issuer() int32 {
 	a.issuerDone, a.issuerRef = true, -1
 	for _, s := range a.sents[:min(3, len(a.sents))] {
 		// Or a dateline of its own: "Department of Justice, Office of
-		// Public Affairs, July 25, 2024".
-		if !containsWord(a.lowerOf(s.Span), "today") && !a.dateline(s.Span) {
+		// Public Affairs, July 25, 2024". Or the text speaks of itself:
+		// "The FBI, DC3 and NPA are releasing this statement", and every
+		// body that releases it issues it.
+		self := selfReference(a.lowerOf(s.Span))
+		if !self && !containsWord(a.lowerOf(s.Span), "today") && !a.dateline(s.Span) {
 			continue
 		}
 		for _, m := range a.entsIn(s.Span) {
 			if m.kind == kBody && !bodies[m.ref].Vendor && !bodies[m.ref].Sponsor && bodies[m.ref].Country != "" {
-				a.issuerRef = m.ref
-				return m.ref
+				if a.issuerRef < 0 {
+					a.issuerRef = m.ref
+				}
+				if !self {
+					return m.ref
+				}
+				if !slices.Contains(a.coIssuers, m.ref) {
+					a.coIssuers = append(a.coIssuers, m.ref)
+				}
 			}
+		}
+		if a.issuerRef >= 0 {
+			return a.issuerRef
 		}
 	}
 	return -1
+}
+
+// selfReference reports whether a sentence, in lower case, speaks of the
+// text it opens: "are releasing this statement", "is issuing this advisory".
+func selfReference(low string) bool {
+	for _, v := range [...]string{"releasing this ", "issuing this ", "publishing this ", "released this ", "issued this "} {
+		if i := strings.Index(low, v); i >= 0 {
+			rest := low[i+len(v):]
+			for _, n := range [...]string{"statement", "advisory", "alert", "announcement", "report", "joint"} {
+				if strings.HasPrefix(rest, n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// publishers is the claimants of last resort: the document's source, or
+// every body a text names as releasing it.
+func (a *analysis) publishers() []*party {
+	p := a.publisher()
+	if len(a.coIssuers) < 2 || a.x.publisherName(a.doc(), a.vendor) != unknownSource {
+		return []*party{p}
+	}
+	out := make([]*party, 0, len(a.coIssuers))
+	for _, r := range a.coIssuers {
+		b := bodies[r]
+		out = append(out, a.party(b.Name, b.Country, "government", false))
+	}
+	return out
 }
 
 // accusedPassive reports whether the lower-case text, a verb of accusing
@@ -1836,7 +1916,7 @@ func (a *analysis) stateAfterCue(v *sview) []sponsorCand {
 				continue
 			}
 			// "individuals linked to Taiwan": the cue tells about victims.
-			if victimNounBefore(a.lowerOf(Span{max(v.s.Start, cue.Start-25), cue.Start})) {
+			if victimNounBefore(a.lowerOf(Span{max(v.s.Start, cue.Start-25), cue.Start})) || a.targetedOrgBefore(v, cue.Span) {
 				continue
 			}
 			out = append(out, sponsorCand{m.Span, govName(c.Name), c.ISO2, "", false})
@@ -2207,6 +2287,26 @@ func victimNounBefore(text string) bool {
 	for _, w := range []string{"individuals", "people", "organizations", "organisations", "companies", "entities",
 		"users", "targets", "victims", "dissidents", "activists", "journalists", "accounts", "interests", "groups and individuals"} {
 		if strings.HasSuffix(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// targetedOrgBefore reports whether the cue at sp follows a noun for an
+// organisation that a targeting verb before it governs: "compromised an
+// Israeli logistics company and a shipping firm based in the United Arab
+// Emirates" places the victim, not the actor.
+func (a *analysis) targetedOrgBefore(v *sview, sp Span) bool {
+	w := lastField(a.lowerOf(Span{max(v.s.Start, sp.Start-20), sp.Start}))
+	switch w {
+	case "company", "companies", "firm", "firms", "organization", "organisation", "provider", "providers",
+		"operator", "operators", "agency", "ministry", "university", "bank", "banks", "utility", "manufacturer", "contractor":
+	default:
+		return false
+	}
+	for _, c := range v.cues {
+		if c.kind == kTarget && c.End <= sp.Start {
 			return true
 		}
 	}

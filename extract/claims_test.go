@@ -182,6 +182,17 @@ func TestClaims(t *testing.T) {
 			"APT10 news\n\nThe NCSC said APT10 was almost certainly responsible for a campaign.\n\n" +
 				"The United States on the same day indicted two Chinese nationals who it said worked for APT10 on behalf of the MSS.",
 			[]string{"Government of the United States|APT10|Ministry of State Security|-"}},
+		{"each sponsor takes the estimative phrase nearest before it",
+			"Mandiant said: We assess with high confidence that APT44 is sponsored by Russia's military intelligence agency, the GRU, and is likely operated by Military Unit 74455.",
+			[]string{"Mandiant|Sandworm|GRU Unit 74455|65", "Mandiant|Sandworm|GRU|85"}},
+		{"the bodies that release a statement each make its claim",
+			"FBI and NPA Identification of North Korean Cyber Actors, Tracked as TraderTraitor, Responsible for Theft\n\nDecember 23, 2024\n\n" +
+				"The Federal Bureau of Investigation (FBI) and the National Police Agency of Japan (NPA) are releasing this statement to alert the public that North Korean cyber actors stole cryptocurrency.\n\n" +
+				"The theft is affiliated with TraderTraitor.",
+			[]string{"Federal Bureau of Investigation|TraderTraitor|Government of North Korea|-", "National Police Agency|TraderTraitor|Government of North Korea|-"}},
+		{"a firm hit and based in a country places the victim",
+			"Mandiant said APT99 compromised an Israeli logistics company and a shipping firm based in the United Arab Emirates.",
+			nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

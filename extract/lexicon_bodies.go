@@ -55,6 +55,7 @@ var bodies = []body{
 	// Claimants: government bodies.
 	{Name: "U.S. Department of Justice", Country: "US", Forms: []string{"Department of Justice", "Justice Department", "DOJ", "DoJ", "U.S. Justice Department", "US Department of Justice", "United States Department of Justice"}},
 	{Name: "Federal Bureau of Investigation", Country: "US", Forms: []string{"FBI"}},
+	{Name: "Department of Defense Cyber Crime Center", Country: "US", Forms: []string{"DC3"}},
 	{Name: "Cybersecurity and Infrastructure Security Agency", Country: "US", Forms: []string{"CISA"}},
 	{Name: "National Security Agency", Country: "US", Forms: []string{"NSA"}, Sponsor: true},
 	{Name: "Central Intelligence Agency", Country: "US", Forms: []string{"CIA"}, Sponsor: true},

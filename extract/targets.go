@@ -283,6 +283,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 	orgs = append(orgs, a.selfReported(v)...)
 	orgs = append(orgs, a.victimsListed(v, orgs)...)
 	orgs = append(orgs, a.robbedNames(v, orgs)...)
+	orgs = append(orgs, a.networkOwners(v, orgs)...)
 	orgs = append(orgs, a.includedVictims(v, orgs)...)
 	orgs = append(orgs, a.hitAppositive(v, orgs)...)
 	for _, o := range orgs {
@@ -491,6 +492,42 @@ func modifierWord(w string) bool {
 // theft word's "from", or owning the networks or wallets reached. Names the
 // dictionary knows (groups, bodies, countries, software) and people are not
 // among them.
+// networkOwners finds the owner named before a network that a verb of
+// attack hits: "disrupted the Kyivstar mobile network", "breached the
+// Viasat network". A name the dictionary knows (a country, a group,
+// software) is no owner of this kind.
+func (a *analysis) networkOwners(v *sview, found []orgName) []orgName {
+	if !a.hasCue(v, kTarget) {
+		return nil
+	}
+	toks := v.tokens(a)
+	var out []orgName
+	for i := 2; i < len(toks); i++ {
+		if toks[i].text != "network" && toks[i].text != "networks" {
+			continue
+		}
+		end := i - 1
+		for m := 0; m < 2 && end > 0 && toks[end].isWord() && isLowerCase(toks[end].text); m++ {
+			end--
+		}
+		k := end
+		for k > 0 && end-k < 3 && toks[k].isWord() && toks[k].isCap() && !isStopCap(toks[k].text) && !modifierWord(toks[k].text) {
+			k--
+		}
+		if k == end || toks[k].text != "the" {
+			continue
+		}
+		sp := Span{toks[k+1].Start, toks[end].End}
+		if !slices.ContainsFunc(v.cues, func(c mention) bool { return c.kind == kTarget && c.End <= toks[k].Start }) ||
+			slices.ContainsFunc(v.ents, func(m mention) bool { return m.Start < sp.End && sp.Start < m.End }) ||
+			overlapsAny(spansOf(found), sp) || a.actorNameAt(v, sp) {
+			continue
+		}
+		out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
+	}
+	return out
+}
+
 func (a *analysis) robbedNames(v *sview, found []orgName) []orgName {
 	theft := -1 // where the first theft word ends
 	for _, c := range v.cues {
