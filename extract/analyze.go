@@ -130,7 +130,7 @@ type analysis struct {
 	vendor         string          // the vendor the text names most, the publisher of last resort
 	issuerRef      int32           // the body that issues a press release, once issuer has looked
 	issuerDone     bool
-	coIssuers      []int32 // the bodies a text says release it, when it names several
+	coIssuers      []int32            // the bodies a text says release it, when it names several
 	acronymNames   map[string]string  // acronym → the name the text defines it for, made on first use
 	named          map[string]bool    // the countries the text names, made on first use
 	andPairs       map[[2]string]bool // group names the text joins by "and", made on first use

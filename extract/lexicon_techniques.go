@@ -129,7 +129,7 @@ var techniqueCues = map[string]string{
 	"phishing emails inside": "T1534", "phishing e-mails inside": "T1534",
 	"weak password": "T1110", "weak passwords": "T1110", "default password": "T1078.001",
 	"default passwords": "T1078.001", "default or weak passwords": "T1078.001", "vnc": "T1021.005",
-	"email collection":  "T1114", "stolen emails": "T1114", "stole emails": "T1114", "steal emails": "T1114",
+	"email collection": "T1114", "stolen emails": "T1114", "stole emails": "T1114", "steal emails": "T1114",
 	"stealing emails": "T1114", "email theft": "T1114", "mailboxes": "T1114", "email accounts": "T1114", "email forwarding": "T1114.003",
 	"clipboard": "T1115", "audio capture": "T1123", "microphone": "T1123", "webcam": "T1125", "video capture": "T1125",
 	"input capture": "T1056", "credential harvesting": "T1056", "fake login": "T1566.002", "login page": "T1566.002", "login pages": "T1566.002", "phishing pages": "T1566.002",
