@@ -190,6 +190,9 @@ func TestClaims(t *testing.T) {
 				"The Federal Bureau of Investigation (FBI) and the National Police Agency of Japan (NPA) are releasing this statement to alert the public that North Korean cyber actors stole cryptocurrency.\n\n" +
 				"The theft is affiliated with TraderTraitor.",
 			[]string{"Federal Bureau of Investigation|TraderTraitor|Government of North Korea|-", "National Police Agency|TraderTraitor|Government of North Korea|-"}},
+		{"an incident response team in the byline speaks as 'we'",
+			"Velvet Ant report\n\nAcme Incident Response | July 1, 2024\n\nVelvet Ant is a group that we assess with high confidence operates on behalf of the People's Republic of China.",
+			[]string{"Acme Incident Response|Velvet Ant|Government of China|85"}},
 		{"a firm hit and based in a country places the victim",
 			"Mandiant said APT99 compromised an Israeli logistics company and a shipping firm based in the United Arab Emirates.",
 			nil},

@@ -241,7 +241,7 @@ func bylineTeam(text string) string {
 
 // teamWords end the name of a research team.
 var teamWords = map[string]bool{"Team": true, "Group": true, "Unit": true, "Labs": true, "Lab": true, "Research": true,
-	"Intelligence": true, "Center": true, "Centre": true, "Division": true, "Services": true, "Blog": true}
+	"Intelligence": true, "Center": true, "Centre": true, "Division": true, "Services": true, "Blog": true, "Response": true}
 
 // firstPerson reports whether the lower-case text speaks as "we" outside
 // quotations, as a vendor's report does and a news story does not. It looks

@@ -296,7 +296,8 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		before := a.text[max(v.s.Start, o.Start-80):o.Start]
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
 			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) ||
-			masterBefore(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) || sourceBefore(a.lowerOf(Span{max(v.s.Start, o.Start-50), o.Start})) {
+			masterBefore(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) || sourceBefore(a.lowerOf(Span{max(v.s.Start, o.Start-50), o.Start})) ||
+			productName(o.name) {
 			continue
 		}
 		// "DFS" where the text wrote "Deutsche Flugsicherung (DFS)" is one
@@ -1004,6 +1005,26 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
+// productName reports whether a name ends in a word for a product, which
+// a flaw or an implant is in, not a victim: "Cisco NX-OS Software".
+func productName(name string) bool {
+	switch lastField(name) {
+	case "Software", "Server", "Servers", "Appliance", "Appliances", "Switch", "Switches", "Firewall", "Firewalls", "Gateway", "Client":
+		return true
+	}
+	return false
+}
+
+// ageAfter reports whether the tokens from j give an age set off by
+// commas, as news and court texts write after a person's name: ", 22,".
+func ageAfter(toks []token, j int) bool {
+	if j+2 >= len(toks) || toks[j].text != "," || toks[j+2].text != "," {
+		return false
+	}
+	n := toks[j+1].text
+	return len(n) == 2 && isDigit(n[0]) && isDigit(n[1])
+}
+
 // creditLine reports whether a sentence is a news agency's credit line:
 // "(Reporting by Chen Wei; Editing by Ana Ruiz)", "Additional reporting by".
 func creditLine(seg string) bool {
@@ -1155,9 +1176,10 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 			i = j - 1
 			continue
 		}
-		if len(names)-nick > 3 {
+		if len(names)-nick > 3 && !(len(names) <= 5 && ageAfter(toks, j)) {
 			// A long run with no title in it ends with the name: "...
-			// Financial Intelligence Brian E. Nelson".
+			// Financial Intelligence Brian E. Nelson". Not when an age
+			// follows: "Ahmed Salah Yousif Omer, 22," is one name.
 			k := 2
 			if isInitial(names[len(names)-2].text) {
 				k = 3
@@ -2017,7 +2039,8 @@ func endsWithWord(s, w string) bool {
 // determiners cannot stand between a sector word and its head: in "research
 // their targets", research is a verb.
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "their": true, "its": true, "our": true,
-	"his": true, "her": true, "these": true, "those": true, "this": true, "that": true, "your": true, "my": true}
+	"his": true, "her": true, "these": true, "those": true, "this": true, "that": true, "your": true, "my": true,
+	"other": true, "various": true, "several": true, "many": true, "multiple": true, "such": true}
 
 // provenanceNouns, before "from", say where a source comes from:
 // "agencies from the United States", "officials from Japan".
