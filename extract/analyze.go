@@ -1737,7 +1737,9 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			if strings.Contains(name, "-") || len(name) < 4 && t.isAllCaps() {
 				break
 			}
-			if notFamilyNames[name] || !distinctiveName(name) && (!strong || isStopCap(name)) {
+			// In a headline every word has a capital: "in Widespread RAT
+			// Campaigns" names no family.
+			if notFamilyNames[name] || !distinctiveName(name) && (!strong || isStopCap(name) || a.titleCase(v)) {
 				break
 			}
 			named++
