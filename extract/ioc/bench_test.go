@@ -72,3 +72,16 @@ func BenchmarkScanTRAM(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkObservablePattern makes the STIX observable and pattern of each
+// indicator found in the benchmark prose, as the extractor does.
+func BenchmarkObservablePattern(b *testing.B) {
+	ms := Scan(benchProse()[:1<<16])
+	b.ResetTimer()
+	for b.Loop() {
+		for _, m := range ms {
+			Observable(m)
+			Pattern(m)
+		}
+	}
+}

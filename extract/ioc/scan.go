@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aptgraph/aptgraph/internal/swar"
 )
@@ -19,6 +20,7 @@ const (
 	cTrig               // after a word, a byte that may make it an indicator
 	cDefang             // a byte that may open a defanged form
 	cSpace              // ASCII white space
+	cGap                // between words, a byte that may start something: ':', '_', '%'
 
 	cAlnum = cDigit | cAlpha
 )
@@ -57,6 +59,9 @@ var cls = func() (t [256]uint16) {
 	for _, c := range "[({\\" {
 		t[c] |= cDefang
 	}
+	for _, c := range ":_%" {
+		t[c] |= cGap
+	}
 	for _, c := range " \t\r\n\f\v" {
 		t[c] |= cSpace
 	}
@@ -74,16 +79,36 @@ func lower(c byte) byte {
 // comment for what is reported.
 func Scan(text string) []Match {
 	r := refang(text)
-	s := scanner{t: r.text, r: &r, pctEnd: -1, dots: make([]int, 0, 16)}
+	sc := scratchPool.Get().(*scratch)
+	s := scanner{t: r.text, r: &r, pctEnd: -1, out: sc.out[:0], dots: sc.dots[:0]}
 	s.run()
+	var out []Match
+	if len(s.out) > 0 {
+		out = make([]Match, len(s.out))
+		copy(out, s.out)
+	}
+	// Let go of the values, lest the pooled slice keep the text alive.
+	clear(s.out)
+	sc.out, sc.dots = s.out[:0], s.dots[:0]
+	scratchPool.Put(sc)
 	if len(r.edits) > 0 {
-		for i := range s.out {
-			s.out[i].Start = r.orig(s.out[i].Start)
-			s.out[i].End = r.orig(s.out[i].End)
+		for i := range out {
+			out[i].Start = r.orig(out[i].Start)
+			out[i].End = r.orig(out[i].End)
 		}
 	}
-	return s.out
+	return out
 }
+
+// scratch holds the slices a scan grows, for the next scan to use again:
+// the matches are gathered in one and copied out at their number, which
+// costs one allocation instead of one for each doubling.
+type scratch struct {
+	out  []Match
+	dots []int
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{dots: make([]int, 0, 16)} }}
 
 type scanner struct {
 	t      string    // the refanged text
@@ -117,52 +142,87 @@ func (s *scanner) run() {
 	for i := 0; i < n; {
 		c := t[i]
 		if cls[c]&cAlnum == 0 {
-			switch c {
-			case ':':
-				if i+1 < n && t[i+1] == ':' {
-					if e := s.ipv6(i); e > i {
-						i = e
-						continue
-					}
-				}
-			case '_':
-				if i+1 < n && cls[t[i+1]]&cAlnum != 0 {
-					if e := s.hostish(i); e > i {
-						i = e
-						continue
-					}
-				}
-			case '%':
-				if i+2 < n && cls[t[i+1]]&cHex != 0 && cls[t[i+2]]&cHex != 0 {
-					i += 3
-					s.pctEnd = i
+			// Between words only ':', '_' and '%' can start anything; one
+			// table look-up passes over the spaces and punctuation of prose.
+			if cls[c]&cGap != 0 {
+				if e := s.gap(i); e > i {
+					i = e
 					continue
 				}
 			}
 			i++
 			continue
 		}
-		// A word: a run of letters and digits.
-		j := swar.AlnumEnd(t, i+1)
+		j := wordEnd(t, i)
 		if j < n && cls[t[j]]&cTrig != 0 {
 			if e := s.compound(i, j); e > i {
 				i = e
 				continue
 			}
 		}
-		switch j - i {
-		case 3: // "CVE"
-			if lower(t[i]) == 'c' {
-				i = s.word(i, j)
-			} else {
-				i = j
-			}
-		case 32, 34, 40, 42, 64, 66, 128, 130: // a hash, "0x" and a hash
+		// Only "CVE" and the lengths of hashes need a closer look. t[i]|0x20
+		// is 'c' for 'c' and 'C' and for no other letter or digit, so the
+		// first operand is zero just for a three-byte word that starts with
+		// a c: one branch instead of one on the length alone, which is hard
+		// to predict in prose, where many words have three letters.
+		w := j - i
+		if (w-3)|int(t[i]|0x20^'c') == 0 || w >= 32 && hashWordLen(w) {
 			i = s.word(i, j)
-		default:
-			i = j
+			continue
+		}
+		// The byte after the word is no letter or digit. Unless it is a
+		// gap byte, it starts nothing: step over it here rather than at the
+		// top of the loop, where most often a word follows.
+		i = j
+		if j < n && cls[t[j]]&cGap == 0 {
+			i++
 		}
 	}
+}
+
+// wordEnd returns the end of the word (a run of letters and digits) that
+// starts at i. Nearly all words of prose are shorter than sixteen bytes:
+// their end is found in two eight-byte words without a branch on the
+// length, which would be hard to predict; AlnumEnd reads a longer one.
+func wordEnd(t string, i int) int {
+	if i+16 > len(t) {
+		return swar.AlnumEnd(t, i)
+	}
+	k := swar.Leading(swar.Alnum(swar.Load(t, i)))
+	// k>>3 is 1 when all of the first eight are word bytes, else 0.
+	k += k >> 3 * swar.Leading(swar.Alnum(swar.Load(t, i+8)))
+	if k == 16 {
+		return swar.AlnumEnd(t, i+16)
+	}
+	return i + k
+}
+
+// hashWordLen reports whether a word of n bytes may be a hash, or "0x" and a hash.
+func hashWordLen(n int) bool {
+	return hashType(n) != "" || hashType(n-2) != ""
+}
+
+// gap looks at the byte ':', '_' or '%' at i, between words, and returns
+// where scanning goes on, or i when nothing starts there.
+func (s *scanner) gap(i int) int {
+	t := s.t
+	n := len(t)
+	switch t[i] {
+	case ':':
+		if i+1 < n && t[i+1] == ':' {
+			return s.ipv6(i)
+		}
+	case '_':
+		if i+1 < n && cls[t[i+1]]&cAlnum != 0 {
+			return s.hostish(i)
+		}
+	case '%':
+		if i+2 < n && cls[t[i+1]]&cHex != 0 && cls[t[i+2]]&cHex != 0 {
+			s.pctEnd = i + 3
+			return i + 3
+		}
+	}
+	return i
 }
 
 // isHex reports whether w is all hex digits.
@@ -226,7 +286,28 @@ func (s *scanner) hash(i, j int) {
 	if digits || labelledNonFileHash(t[:i]) {
 		return
 	}
-	s.emit(hashType(j-i), strings.ToLower(t[i:j]), i, j)
+	s.emit(hashType(j-i), lowerHex(t[i:j]), i, j)
+}
+
+// lowerHex lower-cases h, a hash of hex digits. Setting bit 5 of each byte
+// lower-cases A-F and leaves the digits, which have it set already; so it
+// needs no test per byte, unlike strings.ToLower, which is slow on hashes
+// written in capitals or mixed case. Like strings.ToLower, it returns h
+// itself when h is already lower-case.
+func lowerHex(h string) string {
+	var unset byte // the bits that are 0 in some byte of h
+	for k := 0; k < len(h); k++ {
+		unset |= ^h[k]
+	}
+	if unset&0x20 == 0 {
+		return h
+	}
+	var buf [128]byte // the longest hash, SHA-512
+	b := buf[:0]
+	for k := 0; k < len(h); k++ {
+		b = append(b, h[k]|0x20)
+	}
+	return string(b)
 }
 
 // labelledNonFileHash reports whether the text before a hash names it as an
@@ -377,13 +458,10 @@ func (s *scanner) hostish(i int) int {
 		return i
 	}
 	k := i
-	dot := false // a dot followed by a label byte: a name may start here
-	for k < len(t) && k-i <= maxLocal && cls[t[k]]&cLocal != 0 {
-		if t[k] == '.' && k+1 < len(t) && cls[t[k+1]]&cLabel != 0 {
-			dot = true
-		}
+	for end := min(len(t), i+maxLocal+1); k < end && cls[t[k]]&cLocal != 0; {
 		k++
 	}
+	dot := labelDot(t, i, k) // a name may start in the run
 	if !dot && (k >= len(t) || t[k] != '@') {
 		// No name: a first label of more than 63 bytes would be too long.
 		// Nor is there one from any later start in the run, when the run
@@ -426,6 +504,22 @@ func (s *scanner) hostish(i int) int {
 	}
 	s.emit(Domain, d.value, i, d.end)
 	return d.end
+}
+
+// labelDot reports whether t[i:k] holds a dot followed by a label byte.
+// Most runs hold no dot at all ("command-and-control"), and IndexByte
+// finds that sooner than a test of each byte.
+func labelDot(t string, i, k int) bool {
+	for {
+		d := strings.IndexByte(t[i:k], '.')
+		if d < 0 {
+			return false
+		}
+		i += d + 1
+		if i < len(t) && cls[t[i]]&cLabel != 0 {
+			return true
+		}
+	}
 }
 
 // host is a parsed domain name.

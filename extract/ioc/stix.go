@@ -6,8 +6,36 @@ import (
 	"github.com/aptgraph/aptgraph/stix"
 )
 
-// hashAlgorithms names each hash type as the STIX hash-algorithm vocabulary does.
-var hashAlgorithms = map[Type]string{MD5: "MD5", SHA1: "SHA-1", SHA256: "SHA-256", SHA512: "SHA-512"}
+// hashAlgorithm names a hash type as the STIX hash-algorithm vocabulary does.
+func hashAlgorithm(t Type) string {
+	switch t {
+	case MD5:
+		return "MD5"
+	case SHA1:
+		return "SHA-1"
+	case SHA256:
+		return "SHA-256"
+	case SHA512:
+		return "SHA-512"
+	}
+	return ""
+}
+
+// hashPath returns the pattern's object path for a hash type; a name with
+// a hyphen is quoted, as the STIX pattern grammar asks.
+func hashPath(t Type) string {
+	switch t {
+	case MD5:
+		return "file:hashes.MD5"
+	case SHA1:
+		return "file:hashes.'SHA-1'"
+	case SHA256:
+		return "file:hashes.'SHA-256'"
+	case SHA512:
+		return "file:hashes.'SHA-512'"
+	}
+	return ""
+}
 
 // ObservableType returns the STIX cyber-observable type that holds a match:
 // "ipv4-addr", "domain-name", "file" … and "" for a CVE, which is a
@@ -41,27 +69,38 @@ func ObservableType(m Match) string {
 // false for a CVE, which no pattern detects.
 func Pattern(m Match) (string, bool) {
 	typ := ObservableType(m)
+	// Each case builds the pattern in one concatenation.
 	switch {
 	case typ == "":
 		return "", false
-	case typ == "file":
-		alg := hashAlgorithms[m.Type]
-		path := "file:hashes." + alg
-		if strings.ContainsAny(alg, "-") {
-			path = "file:hashes.'" + alg + "'"
+	case needsEscape(m.Value):
+		path := typ + ":value"
+		if typ == "file" {
+			path = hashPath(m.Type)
 		}
 		return "[" + path + " = " + quote(m.Value) + "]", true
+	case typ == "file":
+		return "[" + hashPath(m.Type) + " = '" + m.Value + "']", true
 	}
-	return "[" + typ + ":value = " + quote(m.Value) + "]", true
+	return "[" + typ + ":value = '" + m.Value + "']", true
+}
+
+// needsEscape reports whether s holds a quote or a backslash, which a
+// pattern string literal escapes.
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' || s[i] == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // quote writes s as a STIX pattern string literal: in single quotes, with
 // backslash and quote escaped by a backslash.
 func quote(s string) string {
-	if !strings.ContainsAny(s, `'\`) {
-		return "'" + s + "'"
-	}
 	var b strings.Builder
+	b.Grow(len(s) + 4)
 	b.WriteByte('\'')
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\'' || s[i] == '\\' {
@@ -82,7 +121,7 @@ func Observable(m Match) *stix.Object {
 	}
 	o := &stix.Object{Type: typ, SpecVersion: stix.SpecVersion}
 	if typ == "file" {
-		alg := hashAlgorithms[m.Type]
+		alg := hashAlgorithm(m.Type)
 		o.Hashes = map[string]string{alg: m.Value}
 		o.ID = stix.HashObservableID(alg, m.Value)
 		return o
