@@ -1528,6 +1528,11 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			}
 		}
 	}
+	// "sent e-mails with malicious TAR file attachments": phishing with
+	// attachments though no word for phishing is there.
+	if seg := a.text[v.s.Start:v.s.End]; strings.Contains(seg, " attachment") && (strings.Contains(seg, "e-mails") || strings.Contains(seg, "emails")) && strings.Contains(seg, "sent ") {
+		a.addUseID(v, groups, "T1566.001", mention{Span: v.s.Span})
+	}
 	// Phishing with attachments or links is the sub-technique.
 	for _, m := range v.ents {
 		if (m.kind == kTechCue || m.kind == kTechnique) && a.x.facts.Techniques[m.ref].ID == "T1566" {
@@ -1790,7 +1795,7 @@ func twoWordName(t, u token) bool {
 // one word with a capital inside it or a digit, as families are named.
 func appositiveSoftware(toks []token, n int) (Span, bool) {
 	k := n - 1
-	for m := 0; m < 2 && k >= 0 && toks[k].isWord() && (isLowerCase(toks[k].text) && toks[k].text != "a" && toks[k].text != "an" || notFamilyNames[toks[k].text]); m++ {
+	for m := 0; m < 2 && k >= 0 && toks[k].isWord() && (isLowerCase(toks[k].text) && toks[k].text != "a" && toks[k].text != "an" || notFamilyNames[toks[k].text] || basedOn(toks[k].text)); m++ {
 		k--
 	}
 	if k < 2 || toks[k].text != "a" && toks[k].text != "an" || toks[k-1].text != "," {
@@ -1815,6 +1820,12 @@ func appositiveSoftware(toks []token, n int) (Span, bool) {
 		return Span{}, false
 	}
 	return t.Span, true
+}
+
+// basedOn reports whether a word says what a thing is built on: "Lua-based",
+// "Go-based".
+func basedOn(w string) bool {
+	return strings.HasSuffix(w, "-based") || strings.HasSuffix(w, "-written")
 }
 
 // useNewSoftware records software the reference data does not know, named

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -207,11 +208,17 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 			}
 		}
 	}
+	// The distinctive software names, in lower case: a mined technique
+	// phrase that holds one would hide it ("mimikatz to dump").
+	softNames := map[string]bool{}
 	for i := range f.Software {
 		s := &f.Software[i]
 		for _, n := range append([]string{s.Name}, s.Aliases...) {
 			if len(n) < 3 || len(n) == 3 && !isAcronym(n) {
 				continue
+			}
+			if len(n) >= 5 && !weakWords[strings.ToLower(n)] {
+				softNames[strings.ToLower(n)] = true
 			}
 			// Capitalised names must keep their capital ("Payload" is not
 			// "payload"); lower-case command names (certutil) match as written.
@@ -259,6 +266,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 		}
 	}
 	for phrase, id := range techPhrases() {
+		if slices.ContainsFunc(strings.Fields(phrase), func(w string) bool { return softNames[w] }) {
+			continue
+		}
 		if i, ok := techByID[id]; ok {
 			add(phrase, entry{kind: kTechCue, ref: int32(i)})
 		}

@@ -1025,6 +1025,28 @@ func ageAfter(toks []token, j int) bool {
 	return len(n) == 2 && isDigit(n[0]) && isDigit(n[1])
 }
 
+// bylineName reports whether before, the byline's text from after "By " up
+// to a name, leaves the name first or after other names and "and": "By
+// Raphael Satter and David Shepardson".
+func bylineName(before string) bool {
+	if before == "" {
+		return true
+	}
+	rest, ok := strings.CutSuffix(before, " and ")
+	if !ok {
+		rest, ok = strings.CutSuffix(before, ", ")
+	}
+	if !ok || len(rest) > 60 {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == ',' }) {
+		if w != "and" && (w[0] < 'A' || w[0] > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // creditLine reports whether a sentence is a news agency's credit line:
 // "(Reporting by Chen Wei; Editing by Ana Ruiz)", "Additional reporting by".
 func creditLine(seg string) bool {
@@ -1209,7 +1231,7 @@ func (a *analysis) findPeopleOnce(v *sview) []personMention {
 		}
 		// A byline: "By Kevin Collier | July 15, 2025", not "By Staff
 		// Reporter".
-		if names[0].Start == v.s.Start+3 && strings.HasPrefix(a.text[v.s.Start:], "By ") && !slices.ContainsFunc(names, func(n token) bool {
+		if strings.HasPrefix(a.text[v.s.Start:], "By ") && bylineName(a.text[v.s.Start+3:names[0].Start]) && !slices.ContainsFunc(names, func(n token) bool {
 			return teamWords[n.text] || deskWords[n.text]
 		}) {
 			hasTitle = true
