@@ -131,7 +131,6 @@ type analysis struct {
 	issuerRef      int32           // the body that issues a press release, once issuer has looked
 	issuerDone     bool
 	coIssuers      []int32            // the bodies a text says release it, when it names several
-	attachments    int8               // whether the text names attachments: 0 not yet read, 1 yes, 2 no
 	acronymNames   map[string]string  // acronym → the name the text defines it for, made on first use
 	named          map[string]bool    // the countries the text names, made on first use
 	andPairs       map[[2]string]bool // group names the text joins by "and", made on first use
@@ -182,7 +181,7 @@ func (a *analysis) hasCue(v *sview, k kind) bool {
 // (the constant overflows, and the build fails, if one stops fitting).
 const cueKindsDone = 1 << 63
 
-const _ = uint8(62 - kSource)
+const _ = uint8(62 - kAttachment)
 
 func (a *analysis) cuesOf(v *sview, k kind) []mention {
 	var out []mention
@@ -1531,7 +1530,7 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 	}
 	// "sent e-mails with malicious TAR file attachments": phishing with
 	// attachments though no word for phishing is there.
-	if a.mentionsAttachments() && slices.ContainsFunc(v.tokens(a), func(t token) bool { return t.text == "attachments" || t.text == "attachment" }) {
+	if a.hasCue(v, kAttachment) {
 		if seg := a.text[v.s.Start:v.s.End]; (strings.Contains(seg, "e-mails") || strings.Contains(seg, "emails")) && strings.Contains(seg, "sent ") {
 			a.addUseID(v, groups, "T1566.001", mention{Span: v.s.Span})
 		}
@@ -1553,18 +1552,6 @@ func (a *analysis) readUses(v *sview, groups []*group) {
 			break
 		}
 	}
-}
-
-// mentionsAttachments reports whether the text speaks of attachments at
-// all, read once: most sentences need not look for the word.
-func (a *analysis) mentionsAttachments() bool {
-	if a.attachments == 0 {
-		a.attachments = 2
-		if strings.Contains(a.lower, "attachment") {
-			a.attachments = 1
-		}
-	}
-	return a.attachments == 1
 }
 
 // webInjection reports whether a word of injecting puts code into web

@@ -39,6 +39,7 @@ const (
 	kListNoun                    // a plural noun for software a list of names follows ("the tools")
 	kSource                      // a phrase that names a claim's source after it ("according to")
 	kAccuse                      // a verb before those sanctioned or charged ("sanctioning", "indicting")
+	kAttachment                  // a file sent with an e-mail ("attachments")
 )
 
 // isCue reports whether entries of kind k are cue words, which may overlap
@@ -324,6 +325,9 @@ func buildDictionary(f *kb.Facts, weakWords map[string]bool) *dictionary {
 	}
 	for _, w := range accuseVerbs {
 		add(strings.TrimSpace(w), entry{kind: kAccuse})
+	}
+	for _, w := range []string{"attachment", "attachments"} {
+		add(w, entry{kind: kAttachment})
 	}
 	for _, w := range afterNounList {
 		add(strings.TrimSpace(w), entry{kind: kListNoun})
