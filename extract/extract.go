@@ -197,7 +197,9 @@ func (a *analysis) vendorFallback() {
 	}
 	// A vendor's blog that names no known vendor is signed by its team:
 	// "Posted by Threat Labs on 31 October", "Threat Research | 9 May".
-	if team := bylineTeam(a.text); team != "" && own() {
+	// A team in a dateline ("Trend Micro Research | 25 November 2024")
+	// signs the text even when it never says "we".
+	if team, bar := bylineTeam(a.text); team != "" && (bar || own()) {
 		a.vendor = team
 	}
 }
@@ -206,17 +208,19 @@ func (a *analysis) vendorFallback() {
 // a run of capitalised words after "by", or before a "|", whose last word
 // names a team ("Threat Intelligence Unit", "the Adversary Research Group").
 // A person's name is no team: the claims are the team's, not the writer's.
-func bylineTeam(text string) string {
+// bar reports that the team stands before a "|", as in a blog's dateline.
+func bylineTeam(text string) (team string, bar bool) {
 	for k, line := range strings.SplitN(text, "\n", 8) {
 		if k == 7 || len(line) > 120 {
 			continue
 		}
 		var cand string
+		bar = false
 		if i := strings.Index(line, " | "); i > 0 {
-			cand = line[:i]
+			cand, bar = line[:i], true
 		}
 		if i := indexFold(" "+line, " by "); i >= 0 {
-			cand = line[i+3:]
+			cand, bar = line[i+3:], false
 			if j := strings.IndexAny(cand, "|,"); j >= 0 {
 				cand = cand[:j]
 			}
@@ -231,12 +235,12 @@ func bylineTeam(text string) string {
 		}
 		for _, w := range words {
 			if w[0] < 'A' || w[0] > 'Z' {
-				return ""
+				return "", false
 			}
 		}
-		return strings.Join(words, " ")
+		return strings.Join(words, " "), bar
 	}
-	return ""
+	return "", false
 }
 
 // teamWords end the name of a research team.

@@ -188,7 +188,7 @@ func TestBylineTeam(t *testing.T) {
 		"Title\n\n\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a\u023a by Threat Labs\n\nText.": "Threat Labs",
 	}
 	for text, want := range tests {
-		if got := bylineTeam(text); got != want {
+		if got, _ := bylineTeam(text); got != want {
 			t.Errorf("bylineTeam(%q) = %q, want %q", text, got, want)
 		}
 	}

@@ -154,7 +154,8 @@ var attributionCues = []string{
 	"working on behalf of", "on behalf of", "at the behest of", "acting for", "acting on behalf", "sponsored by",
 	"state-sponsored", "state sponsored", "backed by", "-backed", "-sponsored", "-linked", "-affiliated",
 	"-nexus", "nexus", "linked to", "linked with", "tied to", "ties to", "connected to", "connected with",
-	"linked", // "linked a campaign known as Ghostwriter to the Russian state"
+	"linked",              // "linked a campaign known as Ghostwriter to the Russian state"
+	"link to", "links to", // "a group they link to Iran's Ministry of Intelligence"
 	"associated with", "affiliated with", "affiliated to", "attributed to", "attributes to", "attributed",
 	"attributable to", "attributable", "operations for", "spying for", "hacking for", "espionage for", "operate from", "operates from", "operating from", "operating out of",
 	"operates out of", "based in",
