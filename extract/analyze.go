@@ -1690,10 +1690,14 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 			continue
 		}
 		n := sort.Search(len(toks), func(i int) bool { return toks[i].Start >= c.Start })
-		if n == 0 || n == len(toks) || toks[n].Span != c.Span {
+		if n == 0 || n == len(toks) || toks[n].Start != c.Start {
 			continue
 		}
 		noun := toks[n].text
+		// A word for malware of two words: "ANTSWORD and BLUEBEAM web shells".
+		if toks[n].End != c.End {
+			noun = a.lowerOf(c.Span)
+		}
 		// "the Ragnatela RAT": the acronym is the word in capitals.
 		if noun == "RAT" || noun == "RATs" {
 			noun = strings.ToLower(noun)
@@ -1867,7 +1871,7 @@ var notFamilyNames = map[string]bool{"Windows": true, "Linux": true, "Android": 
 // malwareWords are words for malware and tools.
 var malwareWords = []string{"malware", "backdoor", "backdoors", "wiper", "wipers", "loader", "loaders", "implant",
 	"implants", "ransomware", "dropper", "droppers", "stealer", "stealers", "trojan", "trojans", "rat", "rats", "tool",
-	"tools", "families", "family", "variant", "variants", "rootkit", "downloader", "webshell", "web shell", "payload",
+	"tools", "families", "family", "variant", "variants", "rootkit", "downloader", "webshell", "web shell", "webshells", "web shells", "payload",
 	"payloads", "strain", "strains", "spyware", "botnet", "worm", "keylogger"}
 
 // malwareWordSet holds malwareWords, for looking up tokens.

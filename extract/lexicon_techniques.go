@@ -134,6 +134,8 @@ var techniqueCues = map[string]string{
 	"open proxies": "T1090", "socks proxy": "T1090", "file transfer": "T1105", "file transfer protocol": "T1071.002",
 	"it supply chain":   "T1195",
 	"default passwords": "T1078.001", "default or weak passwords": "T1078.001", "vnc": "T1021.005",
+	"legitimate accounts": "T1078", "decrypt and run": "T1140", "decrypts and runs": "T1140", "decrypt and load": "T1140",
+	"decrypts and loads": "T1140", "phished": "T1566", "extorted": "T1657", "extorts": "T1657",
 	"e-mail data": "T1114", "email data": "T1114", "exploits zero-day": "T1190", "exploiting zero-day": "T1190",
 	"third-party service provider": "T1199", "third-party provider": "T1199", "third-party suppliers": "T1199",
 	"third-party cybersecurity service provider": "T1199", "information about the system": "T1082",

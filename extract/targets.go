@@ -297,7 +297,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
 			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) ||
 			masterBefore(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) || sourceBefore(a.lowerOf(Span{max(v.s.Start, o.Start-50), o.Start})) ||
-			productName(o.name) {
+			productName(o.name) || negatedHit(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) {
 			continue
 		}
 		// "DFS" where the text wrote "Deutsche Flugsicherung (DFS)" is one
@@ -349,7 +349,7 @@ func (a *analysis) includedVictims(v *sview, found []orgName) []orgName {
 		// The tokens say where a list may start: cheaper than searching.
 		end := 0
 		switch {
-		case t.text == "including":
+		case t.text == "including" || t.text == "include" || t.text == "includes" || t.text == "included":
 			end = t.End
 		case t.text == "such" && i+1 < len(toks) && toks[i+1].text == "as":
 			end = toks[i+1].End
@@ -442,7 +442,8 @@ func (a *analysis) hitAppositive(v *sview, found []orgName) []orgName {
 var pluralVictimNouns = map[string]bool{"companies": true, "firms": true, "carriers": true, "providers": true,
 	"operators": true, "organizations": true, "organisations": true, "agencies": true, "institutions": true,
 	"hospitals": true, "banks": true, "universities": true, "businesses": true, "entities": true, "exchanges": true,
-	"ministries": true, "departments": true, "manufacturers": true, "contractors": true, "insurers": true}
+	"ministries": true, "departments": true, "manufacturers": true, "contractors": true, "insurers": true,
+	"victims": true}
 
 // theftWords say something was taken; the name after a "from" that follows
 // one lost it: "stole 44.5 billion won from Upbit", "the theft of $1.5
@@ -631,6 +632,22 @@ func (a *analysis) acronymFor(acr string) string {
 func includesVictims(low string) bool {
 	for _, p := range [...]string{"this includes ", "this included ", "these include ", "these included ", "they include ", "they included "} {
 		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	// "Most of the organisations were in Italy, Spain ...", "Victims
+	// publicly reported include ...": the victims of the sentence before,
+	// placed or named.
+	rest := strings.TrimPrefix(strings.TrimPrefix(low, "most of "), "the ")
+	noun, rest, ok := strings.Cut(rest, " ")
+	if !ok || !pluralVictimNouns[noun] {
+		return false
+	}
+	if i := strings.IndexAny(rest, ",;"); i >= 0 {
+		rest = rest[:i]
+	}
+	for _, p := range [...]string{"were in ", "are in ", "were located in ", "are located in ", "were based in ", "include ", "included "} {
+		if j := strings.Index(rest, p); j >= 0 && j <= 30 {
 			return true
 		}
 	}
@@ -1005,6 +1022,17 @@ type personMention struct {
 // readPeople finds people: names after a title ("Chief Cabinet Secretary
 // Kato Katsunobu"), names before a reporting verb ("Randy Grossman said"),
 // and names listed with them.
+// negatedHit reports whether the words before a name, in lower case, deny
+// that it was hit: "did not breach Snowflake's own environment".
+func negatedHit(before string) bool {
+	for _, v := range [...]string{"not breach ", "not compromise ", "not hack ", "not access ", "not target ", "not attack "} {
+		if i := strings.LastIndex(before, v); i >= 0 && !strings.ContainsAny(before[i:], ",;") {
+			return true
+		}
+	}
+	return false
+}
+
 // productName reports whether a name ends in a word for a product, which
 // a flaw or an implant is in, not a victim: "Cisco NX-OS Software".
 func productName(name string) bool {
