@@ -112,6 +112,18 @@ func (f *fixture) addHidden(t testing.TB, ctx context.Context) {
 
 // amberText is a report shared under TLP:AMBER about a group no clear
 // document names.
+// namesAmberGroup reports whether text names the group, or the malware, of
+// the amber report.
+func namesAmberGroup(text string) bool {
+	l := strings.ToLower(text)
+	for _, n := range []string{"lotus blossom", "lotus panda", "sagerunex", "spring dragon", "billbug", "thrip"} {
+		if strings.Contains(l, n) {
+			return true
+		}
+	}
+	return false
+}
+
 const amberText = `Restricted note on Lotus Blossom
 
 Lotus Blossom has targeted networks in Vietnam. Lotus Blossom uses Sagerunex.
@@ -145,6 +157,11 @@ func newFixture(t testing.TB) *fixture {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A clear document about the amber report's group would make its
+		// names public, and the secret to keep would be no secret.
+		if namesAmberGroup(string(b)) {
+			continue
 		}
 		write("", string(b), stix.TLPClear)
 	}
