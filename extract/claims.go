@@ -2189,12 +2189,19 @@ func (a *analysis) completePending(v *sview, groups []*group, claimants []*party
 		}
 	}
 	// "Researchers track the group as APT31": a group noun before the
-	// name points back too.
+	// name points back too. "We track them as A, B and C" points back to
+	// several actors, and the claim goes to each group named.
+	plural := false
 	if !back && len(v.groupSpans) > 0 {
 		before := a.lowerOf(Span{v.s.Start, v.groupSpans[0].Start})
 		for _, w := range []string{"the group as", "the group,", "this group as", "the actors as", "the hackers as", "the group is", "the group, "} {
 			if strings.Contains(before, w) {
 				back = true
+			}
+		}
+		for _, w := range []string{"them as", "these actors as", "these groups as", "the actors as"} {
+			if strings.HasSuffix(before, w+" ") {
+				back, plural = true, true
 			}
 		}
 	}
@@ -2207,16 +2214,21 @@ func (a *analysis) completePending(v *sview, groups []*group, claimants []*party
 		a.unnamed = append(a.unnamed, p)
 		return
 	}
-	g := groups[0]
-	for _, c := range p.cands {
-		sp := a.sponsor(c)
-		sp.ev = appendEv(sp.ev, p.ev)
-		if sp.country != "" {
-			g.origins[sp.country] = appendEv(g.origins[sp.country], p.ev)
-		}
-		for _, by := range p.by {
-			a.addClaim(by, g, sp, p.conf, p.phrase, p.hedges, p.ev)
-			a.addClaim(by, g, sp, -1, "", nil, v.s.Span)
+	named := groups[:1]
+	if plural {
+		named = groups
+	}
+	for _, g := range named {
+		for _, c := range p.cands {
+			sp := a.sponsor(c)
+			sp.ev = appendEv(sp.ev, p.ev)
+			if sp.country != "" {
+				g.origins[sp.country] = appendEv(g.origins[sp.country], p.ev)
+			}
+			for _, by := range p.by {
+				a.addClaim(by, g, sp, p.conf, p.phrase, p.hedges, p.ev)
+				a.addClaim(by, g, sp, -1, "", nil, v.s.Span)
+			}
 		}
 	}
 }
