@@ -42,7 +42,7 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		// "Dutch government agencies": the phrase names whose agencies
 		// were hit, not a sponsor.
 		switch w := strings.Trim(a.nextWord(g.End, v.s.End), ",.;:"); {
-		case plainVictimNouns[w], w == "agencies", w == "departments", w == "systems":
+		case plainVictimNouns[w], w == "agencies", w == "departments", w == "ministries", w == "systems":
 			continue
 		}
 		// "targeted the Albanian government", "attacks on the Albanian
@@ -297,7 +297,8 @@ func (a *analysis) readTargets(v *sview, groups []*group) {
 		if a.people[strings.ToLower(o.name)] != nil || accusedBefore(a.lowerOf(Span{max(v.s.Start, o.Start-20), o.Start})) ||
 			listAfter(before, recipientWords) || listAfter(before, agentWords) || a.analystOf(v, o.Span) ||
 			masterBefore(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) || sourceBefore(a.lowerOf(Span{max(v.s.Start, o.Start-50), o.Start})) ||
-			productName(o.name) || negatedHit(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) {
+			productName(o.name) || negatedHit(a.lowerOf(Span{max(v.s.Start, o.Start-30), o.Start})) ||
+			makerBefore(a.lowerOf(Span{max(v.s.Start, o.Start-40), o.Start})) {
 			continue
 		}
 		// "DFS" where the text wrote "Deutsche Flugsicherung (DFS)" is one
@@ -1027,6 +1028,22 @@ type personMention struct {
 func negatedHit(before string) bool {
 	for _, v := range [...]string{"not breach ", "not compromise ", "not hack ", "not access ", "not target ", "not attack "} {
 		if i := strings.LastIndex(before, v); i >= 0 && !strings.ContainsAny(before[i:], ",;") {
+			return true
+		}
+	}
+	return false
+}
+
+// makerBefore reports whether the words before a name, in lower case, make
+// it the maker of what was exploited: "a flaw in software from U.S.
+// company Ivanti".
+func makerBefore(before string) bool {
+	i := strings.LastIndex(before, " from ")
+	if i < 0 {
+		return false
+	}
+	for _, n := range [...]string{"software", "devices", "products", "appliances", "equipment", "firmware"} {
+		if strings.HasSuffix(before[:i], n) {
 			return true
 		}
 	}
