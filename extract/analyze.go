@@ -1749,8 +1749,9 @@ func (a *analysis) softwareBeforeNoun(v *sview, groups []*group) {
 				break
 			}
 			// In a headline every word has a capital: "in Widespread RAT
-			// Campaigns" names no family.
-			if notFamilyNames[name] || !distinctiveName(name) && (!strong || isStopCap(name) || a.titleCase(v)) {
+			// Campaigns" names no family; nor does the first word of a
+			// sentence ("Cyber criminals who enable ransomware").
+			if notFamilyNames[name] || !distinctiveName(name) && (!strong || isStopCap(name) || a.titleCase(v) || sentenceInitial(a.text, v.s.Start, t.Start)) {
 				break
 			}
 			named++
@@ -1782,6 +1783,12 @@ func softwareAfterComma(toks []token, n int) (Span, bool) {
 		return Span{}, false
 	}
 	return t.Span, true
+}
+
+// sentenceInitial reports whether the word at at opens the sentence that
+// starts at start, after at most an opening quote or bracket.
+func sentenceInitial(text string, start, at int) bool {
+	return strings.Trim(text[start:at], "\"'“‘( ") == ""
 }
 
 // twoWordName reports whether t and u are two capitalised words that can

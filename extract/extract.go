@@ -168,6 +168,13 @@ func (a *analysis) vendorFallback() {
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
 	ownNames := sync.OnceValue(func() bool { return namesOwn(a.lower) })
+	// A team in the dateline that names no vendor ("Threat Research Center
+	// | 5 March 2025") wrote the text: a vendor it mentions
+	// ("Cloudflare's content delivery network") did not.
+	if team, bar := bylineTeam(a.text); bar && !a.namesVendor(team) {
+		a.vendor = team
+		return
+	}
 	for _, m := range a.ents {
 		if m.kind != kBody || !bodies[m.ref].Vendor {
 			continue
@@ -202,6 +209,24 @@ func (a *analysis) vendorFallback() {
 	if team, bar := bylineTeam(a.text); team != "" && (bar || own()) {
 		a.vendor = team
 	}
+}
+
+// namesVendor reports whether name, a team in the text's byline, holds the
+// name of a known vendor ("Microsoft Threat Intelligence").
+func (a *analysis) namesVendor(name string) bool {
+	at := strings.Index(a.text, name)
+	if at < 0 {
+		return false
+	}
+	for _, m := range a.ents {
+		if m.Start >= at+len(name) {
+			break
+		}
+		if m.Start >= at && m.kind == kBody && bodies[m.ref].Vendor {
+			return true
+		}
+	}
+	return false
 }
 
 // bylineTeam returns the team a text's byline names, among its first lines:

@@ -1405,7 +1405,9 @@ var titleWords = func() map[string]bool {
 		f := strings.Fields(t)
 		m[f[len(f)-1]] = true
 	}
-	for _, w := range []string{"Acting", "Secretary", "Attorney", "Minister", "Spokesperson", "Spokesman", "Spokeswoman"} {
+	// Honorifics as British and Australian texts write them, with no full
+	// stop: "the Hon Richard Marles", "Mr Marles".
+	for _, w := range []string{"Acting", "Secretary", "Attorney", "Minister", "Spokesperson", "Spokesman", "Spokeswoman", "Hon", "Mr", "Mrs", "Ms", "Dr"} {
 		m[w] = true
 	}
 	return m
