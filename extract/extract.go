@@ -204,8 +204,9 @@ func (a *analysis) vendorFallback() {
 	}
 	// A vendor's blog that names no known vendor is signed by its team:
 	// "Posted by Threat Labs on 31 October", "Threat Research | 9 May".
-	// A team in a dateline ("Trend Micro Research | 25 November 2024")
-	// signs the text even when it never says "we".
+	// A team in a dateline that holds a vendor's name ("Trend Micro
+	// Research | 25 November 2024") signs the text even when it never says
+	// "we" and the count above found no vendor speaking of its research.
 	if team, bar := bylineTeam(a.text); team != "" && (bar || own()) {
 		a.vendor = team
 	}
