@@ -505,6 +505,7 @@ func (a *analysis) networkOwners(v *sview, found []orgName) []orgName {
 	}
 	toks := v.tokens(a)
 	var out []orgName
+	var foundSpans []Span
 	for i := 2; i < len(toks); i++ {
 		if toks[i].text != "network" && toks[i].text != "networks" {
 			continue
@@ -521,9 +522,12 @@ func (a *analysis) networkOwners(v *sview, found []orgName) []orgName {
 			continue
 		}
 		sp := Span{toks[k+1].Start, toks[end].End}
+		if foundSpans == nil {
+			foundSpans = spansOf(found)
+		}
 		if !slices.ContainsFunc(v.cues, func(c mention) bool { return c.kind == kTarget && c.End <= toks[k].Start }) ||
 			slices.ContainsFunc(v.ents, func(m mention) bool { return m.Start < sp.End && sp.Start < m.End }) ||
-			overlapsAny(spansOf(found), sp) || a.actorNameAt(v, sp) {
+			overlapsAny(foundSpans, sp) || a.actorNameAt(v, sp) {
 			continue
 		}
 		out = append(out, orgName{Span: sp, name: a.text[sp.Start:sp.End]})
