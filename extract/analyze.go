@@ -800,7 +800,7 @@ func (a *analysis) unnamedNationality(v *sview) {
 		if m.kind != kCountry || !a.headSoonAfter(v, m.End) {
 			continue
 		}
-		before := strings.ToLower(a.text[max(v.s.Start, m.Start-12):m.Start])
+		before := a.lowerOf(Span{max(v.s.Start, m.Start-12), m.Start})
 		if strings.HasSuffix(before, "a ") || strings.HasSuffix(before, "an ") || strings.HasSuffix(before, "a suspected ") {
 			a.lateOrigin = lateOrigin{a.x.dict.countries[m.ref].ISO2, v.i}
 			return

@@ -156,6 +156,14 @@ func (a *analysis) doc() *aptgraph.Document { return a.docRef }
 // vendorFallback: when the document's URL names no vendor, the vendor the text
 // names most stands in as its publisher ("Microsoft has uncovered ...").
 func (a *analysis) vendorFallback() {
+	// A team in the dateline that names no vendor ("Threat Research Center
+	// | 5 March 2025") wrote the text: a vendor it mentions
+	// ("Cloudflare's content delivery network") did not.
+	team, bar := bylineTeam(a.text)
+	if bar && !a.namesVendor(team) {
+		a.vendor = team
+		return
+	}
 	count := map[int32]int{}
 	first := map[int32]int{}
 	// A text told in the first person is a vendor's own; otherwise only a
@@ -168,13 +176,6 @@ func (a *analysis) vendorFallback() {
 	// written by someone; a vendor it says names them otherwise ("Mandiant
 	// tracks it as Y") is another.
 	ownNames := sync.OnceValue(func() bool { return namesOwn(a.lower) })
-	// A team in the dateline that names no vendor ("Threat Research Center
-	// | 5 March 2025") wrote the text: a vendor it mentions
-	// ("Cloudflare's content delivery network") did not.
-	if team, bar := bylineTeam(a.text); bar && !a.namesVendor(team) {
-		a.vendor = team
-		return
-	}
 	for _, m := range a.ents {
 		if m.kind != kBody || !bodies[m.ref].Vendor {
 			continue
@@ -207,7 +208,7 @@ func (a *analysis) vendorFallback() {
 	// A team in a dateline that holds a vendor's name ("Trend Micro
 	// Research | 25 November 2024") signs the text even when it never says
 	// "we" and the count above found no vendor speaking of its research.
-	if team, bar := bylineTeam(a.text); team != "" && (bar || own()) {
+	if team != "" && (bar || own()) {
 		a.vendor = team
 	}
 }
