@@ -6,35 +6,22 @@ import (
 	"github.com/aptgraph/aptgraph/stix"
 )
 
-// hashAlgorithm names a hash type as the STIX hash-algorithm vocabulary does.
-func hashAlgorithm(t Type) string {
+// hashNames returns, for a hash type, its name in the STIX hash-algorithm
+// vocabulary and the pattern's object path for it, where a name with a
+// hyphen is quoted, as the STIX pattern grammar asks. Both are written out
+// so that a pattern is built without joining them.
+func hashNames(t Type) (alg, path string) {
 	switch t {
 	case MD5:
-		return "MD5"
+		return "MD5", "file:hashes.MD5"
 	case SHA1:
-		return "SHA-1"
+		return "SHA-1", "file:hashes.'SHA-1'"
 	case SHA256:
-		return "SHA-256"
+		return "SHA-256", "file:hashes.'SHA-256'"
 	case SHA512:
-		return "SHA-512"
+		return "SHA-512", "file:hashes.'SHA-512'"
 	}
-	return ""
-}
-
-// hashPath returns the pattern's object path for a hash type; a name with
-// a hyphen is quoted, as the STIX pattern grammar asks.
-func hashPath(t Type) string {
-	switch t {
-	case MD5:
-		return "file:hashes.MD5"
-	case SHA1:
-		return "file:hashes.'SHA-1'"
-	case SHA256:
-		return "file:hashes.'SHA-256'"
-	case SHA512:
-		return "file:hashes.'SHA-512'"
-	}
-	return ""
+	return "", ""
 }
 
 // ObservableType returns the STIX cyber-observable type that holds a match:
@@ -76,11 +63,12 @@ func Pattern(m Match) (string, bool) {
 	case needsEscape(m.Value):
 		path := typ + ":value"
 		if typ == "file" {
-			path = hashPath(m.Type)
+			_, path = hashNames(m.Type)
 		}
 		return "[" + path + " = " + quote(m.Value) + "]", true
 	case typ == "file":
-		return "[" + hashPath(m.Type) + " = '" + m.Value + "']", true
+		_, path := hashNames(m.Type)
+		return "[" + path + " = '" + m.Value + "']", true
 	}
 	return "[" + typ + ":value = '" + m.Value + "']", true
 }
@@ -121,7 +109,7 @@ func Observable(m Match) *stix.Object {
 	}
 	o := &stix.Object{Type: typ, SpecVersion: stix.SpecVersion}
 	if typ == "file" {
-		alg := hashAlgorithm(m.Type)
+		alg, _ := hashNames(m.Type)
 		o.Hashes = map[string]string{alg: m.Value}
 		o.ID = stix.HashObservableID(alg, m.Value)
 		return o
